@@ -1,0 +1,149 @@
+/**
+ * Every default, once, and the only place that reads flags and `DENATIVE_*` environment variables.
+ *
+ * Each flag `--some-flag` also has the variable `DENATIVE_SOME_FLAG`; a flag wins over its variable.
+ */
+import { parseArgs } from "node:util";
+
+/** Limits every revision's instances run under, and the supervisor's patience with them. */
+export const INSTANCE_DEFAULTS = {
+  /** V8 heap limit of each isolate, MiB; a function that passes it ends only its own pool host. */
+  maxHeapMb: 256,
+  /** Resident memory at which a pool host is killed, MiB (ArrayBuffers escape the heap limit). */
+  maxHostRssMb: 1024,
+  /** How long a pool host may take to spawn and connect back, ms. */
+  connectTimeoutMs: 15_000,
+  /** How long an instance may take to load its code (npm imports may download), ms. */
+  instanceStartTimeoutMs: 60_000,
+  /** How long a timed-out instance has to answer a ping before its host is killed, ms. */
+  stuckProbeMs: 1_000,
+  /** Queue slots per instance per unit of containerConcurrency (Knative's queue-proxy: 10). */
+  queueDepthFactor: 10,
+  /** Queue bound when containerConcurrency is 0 (unlimited). */
+  unboundedQueueDepth: 10_000,
+} as const;
+
+/** Knative's revision defaults. */
+export const REVISION_DEFAULTS = {
+  timeoutSeconds: 300,
+  maxTimeoutSeconds: 600,
+  /** 0 = unlimited. */
+  containerConcurrency: 0,
+} as const;
+
+export interface ServeConfig {
+  /** Data plane port (functions, broker ingress, webhooks), all interfaces. */
+  port: number;
+  host: string;
+  /** Admin API, dashboard and /metrics. */
+  adminPort: number;
+  adminHost: string;
+  /** State directory: resources, code bundles, event logs. */
+  state: string;
+  /** Every directory in it is deployed as a Service in namespace `default`. */
+  functions: string;
+  watch: boolean;
+  /** Domain for host-based routing: `{service}.{namespace}.{domain}`. */
+  domain: string;
+  /** Admin bearer token; generated into `<state>/admin-token` when not given. */
+  token?: string;
+  /** Wait this long after a file change before redeploying, ms. */
+  watchDebounceMs: number;
+  /** On shutdown, how long in-flight requests may take to finish, ms. */
+  drainTimeoutMs: number;
+  /** Where Deno keeps its module cache, handed to pool hosts so `npm:` imports resolve the same. */
+  denoDir?: string;
+  quiet: boolean;
+}
+
+export const SERVE_DEFAULTS: ServeConfig = {
+  port: 8080,
+  host: "0.0.0.0",
+  adminPort: 8081,
+  adminHost: "127.0.0.1",
+  state: ".denative",
+  functions: "functions",
+  watch: true,
+  domain: "localhost",
+  watchDebounceMs: 300,
+  drainTimeoutMs: 30_000,
+  quiet: false,
+};
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function envOf(flag: string, env: Env): string | undefined {
+  return env[`DENATIVE_${flag.replaceAll("-", "_").toUpperCase()}`];
+}
+
+function toPort(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`--${flag}: "${value}" is not a port`);
+  }
+  return n;
+}
+
+function toBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return !["0", "false", "no", "off", ""].includes(value.toLowerCase());
+}
+
+export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()): ServeConfig {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "admin-port": { type: "string" },
+      "admin-host": { type: "string" },
+      state: { type: "string" },
+      functions: { type: "string" },
+      "no-watch": { type: "boolean" },
+      domain: { type: "string" },
+      token: { type: "string" },
+      quiet: { type: "boolean" },
+    },
+    strict: true,
+  });
+  const pick = (flag: string) => (values as Record<string, string | undefined>)[flag] ?? envOf(flag, env);
+  const d = SERVE_DEFAULTS;
+  const noWatch = values["no-watch"] ?? toBool(envOf("no-watch", env), false);
+  return {
+    port: toPort("port", pick("port"), d.port),
+    host: pick("host") ?? d.host,
+    adminPort: toPort("admin-port", pick("admin-port"), d.adminPort),
+    adminHost: pick("admin-host") ?? d.adminHost,
+    state: pick("state") ?? d.state,
+    functions: pick("functions") ?? d.functions,
+    watch: !noWatch && toBool(envOf("watch", env), d.watch),
+    domain: pick("domain") ?? d.domain,
+    token: pick("token") || undefined,
+    watchDebounceMs: d.watchDebounceMs,
+    drainTimeoutMs: d.drainTimeoutMs,
+    denoDir: env.DENO_DIR,
+    quiet: values.quiet ?? toBool(envOf("quiet", env), d.quiet),
+  };
+}
+
+/** Where the command-line client finds the platform. */
+export interface ClientConfig {
+  admin: string;
+  token?: string;
+  state: string;
+}
+
+export function loadClientConfig(
+  flags: { admin?: string; token?: string; state?: string },
+  env: Env = Deno.env.toObject(),
+): ClientConfig {
+  return {
+    admin: flags.admin ?? env.DENATIVE_ADMIN ??
+      `http://127.0.0.1:${env.DENATIVE_ADMIN_PORT ?? SERVE_DEFAULTS.adminPort}`,
+    token: flags.token ?? env.DENATIVE_TOKEN,
+    state: flags.state ?? env.DENATIVE_STATE ?? SERVE_DEFAULTS.state,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * One platform node: store, bundles, supervisor, reconcilers, the data plane and the admin API,
+ * wired together and started; `stop()` drains and ends them in order.
+ */
+import type { ServeConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+import { ResourceStore } from "./store/resource_store.ts";
+import { BundleStore } from "./store/bundle_store.ts";
+import { Supervisor } from "./supervisor/supervisor.ts";
+import { RouteTable } from "./router/route_table.ts";
+import { createDataPlane } from "./router/data_plane.ts";
+import { ServingController } from "./serving/serving_controller.ts";
+import type { ServingContext } from "./serving/context.ts";
+import { poolForRevision } from "./serving/revision_reconciler.ts";
+import { KindRegistry } from "./resources/kinds.ts";
+import { servingKinds } from "./resources/serving_registry.ts";
+import { createAdminApi } from "./api/admin_api.ts";
+import { renderMetrics } from "./api/metrics.ts";
+import { deployFunctionDir, findFunctionDirs, watchFunctionDirs } from "./serving/function_dirs.ts";
+import type { Service } from "./resources/service.ts";
+import { getCondition } from "./resources/meta.ts";
+import { loadOrCreateToken } from "./api/admin_token.ts";
+import { serviceUrl } from "./serving/builders.ts";
+
+export class PlatformNode {
+  #stopping = false;
+  #unwatch: () => void = () => {};
+
+  private constructor(
+    readonly config: ServeConfig,
+    readonly token: string,
+    readonly store: ResourceStore,
+    readonly supervisor: Supervisor,
+    readonly controller: ServingController,
+    private readonly dataServer: Deno.HttpServer<Deno.NetAddr>,
+    private readonly adminServer: Deno.HttpServer<Deno.NetAddr>,
+    private readonly log: Logger,
+  ) {}
+
+  get port(): number {
+    return this.dataServer.addr.port;
+  }
+
+  get adminPort(): number {
+    return this.adminServer.addr.port;
+  }
+
+  static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
+    const state = await Deno.realPath(await ensureDir(config.state));
+    const token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
+    const store = new ResourceStore(`${state}/resources.db`);
+    const bundles = new BundleStore(`${state}/bundles`);
+    const kinds = new KindRegistry();
+    kinds.register(...servingKinds());
+
+    const late: { controller?: ServingController } = {};
+    const supervisor = await Supervisor.start({
+      bundlesRoot: bundles.root,
+      denoDir: config.denoDir,
+      log: log.child("supervisor"),
+      onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
+    });
+    const routes = new RouteTable();
+    // The data port is known once it listens; URLs in status use it.
+    const scheme = { domain: config.domain, port: config.port };
+    const ctx: ServingContext = {
+      store,
+      bundles,
+      supervisor,
+      routes,
+      scheme,
+      log: log.child("serving"),
+      now: () => new Date(),
+    };
+
+    const dataPlane = createDataPlane({
+      routes,
+      domain: config.domain,
+      poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
+    });
+    const dataServer = Deno.serve({
+      port: config.port,
+      hostname: config.host,
+      onListen: () => {},
+    }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
+    scheme.port = dataServer.addr.port;
+
+    let pending = new Set<string>();
+    const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
+    const names = await findFunctionDirs(functionsRoot);
+    pending = new Set(names);
+    const admin = createAdminApi({
+      store,
+      bundles,
+      kinds,
+      token,
+      healthy: () => {
+        for (const name of pending) {
+          if (!settled(store.get<Service>("Service", "default", name))) return false;
+          pending.delete(name);
+        }
+        return true;
+      },
+      metrics: () => renderMetrics(supervisor),
+    });
+    const adminServer = Deno.serve(
+      { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
+      admin.fetch,
+    );
+
+    const controller = late.controller = new ServingController(ctx);
+    controller.resyncAll();
+    // Serve what was stored before taking new deploys: routes are rebuilt from the store first.
+    await Promise.race([controller.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+    const node = new PlatformNode(config, token, store, supervisor, controller, dataServer, adminServer, log);
+
+    const deps = { store, bundles, kinds, log: log.child("functions") };
+    for (const name of names) {
+      try {
+        await deployFunctionDir(deps, `${functionsRoot}/${name}`, name);
+      } catch (err) {
+        pending.delete(name);
+        log.error(`deploying ${name} failed: ${(err as Error).message}`);
+      }
+    }
+    if (config.watch) {
+      node.#unwatch = watchFunctionDirs(deps, functionsRoot, config.watchDebounceMs, (name, svc) => {
+        log.info(`${name} changed: deploying generation ${svc.metadata.generation}`);
+      });
+    }
+    return node;
+  }
+
+  urlOf(service: string, namespace = "default"): string {
+    return serviceUrl(service, namespace, { domain: this.config.domain, port: this.port });
+  }
+
+  /** Stops taking requests, lets in-flight ones finish (up to the drain timeout), then ends everything. */
+  async stop() {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#unwatch();
+    this.controller.stop();
+    const grace = this.config.drainTimeoutMs;
+    await Promise.race([this.dataServer.shutdown(), new Promise((r) => setTimeout(r, grace))]);
+    await this.supervisor.stop(1000);
+    await Promise.race([this.adminServer.shutdown(), new Promise((r) => setTimeout(r, 1000))]);
+    this.store.close();
+    this.log.info("stopped");
+  }
+}
+
+/** A Service is settled when its latest spec has been reconciled to Ready or Failed. */
+function settled(svc: Service | undefined): boolean {
+  if (!svc?.status || svc.status.observedGeneration !== svc.metadata.generation) return false;
+  return (getCondition(svc, "Ready")?.status ?? "Unknown") !== "Unknown";
+}
+
+async function ensureDir(path: string): Promise<string> {
+  await Deno.mkdir(path, { recursive: true });
+  return path;
+}

@@ -1,0 +1,85 @@
+/**
+ * The data plane: a Hono app that finds the Service a request is for (by host, as Knative, or by
+ * `/function/{service}[.{namespace}]/...` path, as OpenFaaS), picks a revision by the route's
+ * split or tag, and hands the request to that revision's pool.
+ */
+import { Hono } from "hono";
+import type { RouteTable } from "./route_table.ts";
+import { matchHost } from "./host_match.ts";
+import type { RevisionPool } from "../supervisor/revision_pool.ts";
+import { errorResponse } from "../supervisor/error_response.ts";
+
+export interface DataPlaneDeps {
+  routes: RouteTable;
+  domain: string;
+  poolFor(namespace: string, revision: string): Promise<RevisionPool | undefined> | RevisionPool | undefined;
+  /** Other data-plane handlers (broker ingress, webhooks), tried when no Service matches. */
+  mount?: (app: Hono<DataPlaneEnv>) => void;
+}
+
+export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
+
+export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
+  const app = new Hono<DataPlaneEnv>();
+  const exists = (ns: string, svc: string) => deps.routes.has(ns, svc);
+
+  async function forward(
+    request: Request,
+    namespace: string,
+    service: string,
+    tag: string | undefined,
+    url: string,
+    remote: Deno.NetAddr | undefined,
+  ): Promise<Response> {
+    const routes = deps.routes.get(namespace, service);
+    if (!routes) return errorResponse(404, `service "${service}" not found in namespace "${namespace}"`);
+    const revision = tag ? routes.tags.get(tag) : routes.split.next();
+    if (!revision) {
+      return tag
+        ? errorResponse(404, `service "${service}" has no traffic tag "${tag}"`)
+        : errorResponse(503, `service "${service}" has no ready revision`);
+    }
+    const pool = await deps.poolFor(namespace, revision);
+    if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
+    return pool.dispatch(request, url, remote?.hostname);
+  }
+
+  app.use("*", async (c, next) => {
+    const host = c.req.header("host");
+    const target = host ? matchHost(host, deps.domain, exists) : null;
+    if (!target) return next();
+    c.res = await forward(
+      c.req.raw,
+      target.namespace,
+      target.service,
+      target.tag,
+      c.req.url,
+      c.env?.remoteAddr,
+    );
+  });
+
+  const byPath = (c: import("hono").Context<DataPlaneEnv>) => {
+    const target = c.req.param("target")!;
+    const dot = target.indexOf(".");
+    const service = dot < 0 ? target : target.slice(0, dot);
+    const namespace = dot < 0 ? "default" : target.slice(dot + 1);
+    const url = new URL(c.req.url);
+    const rest = url.pathname.slice(`/function/${target}`.length) || "/";
+    return forward(
+      c.req.raw,
+      namespace,
+      service,
+      undefined,
+      `${url.origin}${rest}${url.search}`,
+      c.env?.remoteAddr,
+    );
+  };
+  app.all("/function/:target", byPath);
+  app.all("/function/:target/*", byPath);
+
+  deps.mount?.(app);
+  app.notFound(() =>
+    errorResponse(404, "no service here: use http://{service}.{namespace}.{domain}/ or /function/{service}/")
+  );
+  return app;
+}

@@ -1,0 +1,17 @@
+/** What the serving reconcilers share: the store, the clock, the URL scheme and the runtime. */
+import type { ResourceStore } from "../store/resource_store.ts";
+import type { BundleStore } from "../store/bundle_store.ts";
+import type { Supervisor } from "../supervisor/supervisor.ts";
+import type { RouteTable } from "../router/route_table.ts";
+import type { Logger } from "../log.ts";
+import type { UrlScheme } from "./builders.ts";
+
+export interface ServingContext {
+  store: ResourceStore;
+  bundles: BundleStore;
+  supervisor: Supervisor;
+  routes: RouteTable;
+  scheme: UrlScheme;
+  log: Logger;
+  now: () => Date;
+}

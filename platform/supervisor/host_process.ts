@@ -1,0 +1,176 @@
+/**
+ * One pool host child process, seen from the supervisor: spawn it with least privilege, wait for it
+ * to connect, exchange frames, and kill it when it misbehaves.
+ */
+import { FrameType, FrameWriter } from "../../runtime/protocol.ts";
+import type { Bytes, Frame } from "../../runtime/protocol.ts";
+import type { HostListener } from "./host_listener.ts";
+import type { Logger } from "../log.ts";
+
+export interface HostLimits {
+  /** V8 heap limit of each isolate in the host, MiB. A function over it kills only its host. */
+  maxHeapMb: number;
+  /** How long a host may take to spawn and connect back, ms. */
+  connectTimeoutMs: number;
+}
+
+export interface HostSpawnOptions {
+  listener: HostListener;
+  /** Directories the host may read: the code bundles (each instance is narrowed to its own). */
+  readDirs: string[];
+  limits: HostLimits;
+  /** Where Deno caches npm packages, so functions' `npm:` imports resolve like the platform's. */
+  denoDir?: string;
+  log: Logger;
+}
+
+const HOST_SCRIPT = new URL("../../runtime/host.ts", import.meta.url);
+const RUNTIME_DIR = new URL("../../runtime/", import.meta.url).pathname;
+
+export class HostProcess {
+  onFrame: (frame: Frame) => void = () => {};
+  /** Called once when the host is gone, with why. */
+  onExit: (reason: string) => void = () => {};
+  /** Resident memory of the whole host process, from its heartbeat. */
+  rss = 0;
+  readonly exited: Promise<void>;
+  #out: FrameWriter;
+  #nextStream = 1;
+  #gone = false;
+
+  private constructor(
+    private readonly child: Deno.ChildProcess,
+    private readonly conn: Deno.UnixConn,
+    private readonly log: Logger,
+  ) {
+    this.#out = new FrameWriter(conn);
+    this.exited = child.status.then((s) => {
+      this.#exit(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`);
+    });
+  }
+
+  static async spawn(opts: HostSpawnOptions): Promise<HostProcess> {
+    const token = crypto.randomUUID();
+    const sock = opts.listener.socketPath;
+    const env: Record<string, string> = { NO_COLOR: "1" };
+    if (opts.denoDir) env.DENO_DIR = opts.denoDir;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--no-config",
+        "--no-lock",
+        "--no-prompt",
+        "--unstable-worker-options",
+        "--allow-net",
+        `--allow-read=${[...opts.readDirs, RUNTIME_DIR, sock].join(",")}`,
+        `--allow-write=${sock}`,
+        `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
+        HOST_SCRIPT.pathname,
+        sock,
+        token,
+      ],
+      clearEnv: true,
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    pipeLines(child.stdout, opts.log.info);
+    pipeLines(child.stderr, opts.log.warn);
+    let connection;
+    try {
+      connection = await Promise.race([
+        opts.listener.expect(token, opts.limits.connectTimeoutMs),
+        child.status.then((s) => {
+          throw new Error(`the pool host exited during start (code ${s.code})`);
+        }),
+      ]);
+    } catch (err) {
+      opts.listener.cancel(token);
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      throw err;
+    }
+    const host = new HostProcess(child, connection.conn, opts.log);
+    host.#readLoop(connection.reader, connection.leftover);
+    return host;
+  }
+
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  nextStreamId(): number {
+    const id = this.#nextStream;
+    this.#nextStream = id >= 0xfffffff0 ? 1 : id + 1;
+    return id;
+  }
+
+  send(type: FrameType, stream: number, payload?: Bytes): Promise<void> {
+    return this.#out.write(type, stream, payload);
+  }
+
+  /** Ends the process at once: the only way to stop an isolate stuck in a loop. */
+  kill(reason: string) {
+    if (this.#gone) return;
+    this.log.warn(`killing pool host ${this.child.pid}: ${reason}`);
+    try {
+      this.child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    this.#exit(reason);
+  }
+
+  async #readLoop(reader: import("../../runtime/protocol.ts").FrameReader, leftover: Frame[]) {
+    for (const f of leftover) this.#dispatch(f);
+    const buf = new Uint8Array(256 * 1024);
+    try {
+      while (true) {
+        const n = await this.conn.read(buf);
+        if (n === null) break;
+        for (const f of reader.push(buf.subarray(0, n) as Bytes)) this.#dispatch(f);
+      }
+    } catch {
+      // connection lost
+    }
+    this.kill("its connection closed");
+  }
+
+  #dispatch(f: Frame) {
+    try {
+      this.onFrame(f);
+    } catch (err) {
+      this.log.error(`handling a ${f.type} frame failed: ${err}`);
+    }
+  }
+
+  #exit(reason: string) {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.#out.close();
+    try {
+      this.conn.close();
+    } catch { /* closed */ }
+    this.onExit(reason);
+  }
+}
+
+async function pipeLines(stream: ReadableStream<Uint8Array>, write: (line: string) => void) {
+  try {
+    let buffered = "";
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      buffered += text;
+      const lines = buffered.split("\n");
+      buffered = lines.pop()!;
+      for (const line of lines) if (line) write(line);
+    }
+    if (buffered) write(buffered);
+  } catch {
+    // the process went away
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * One request's trip through a pool host: the head and body go down as frames, the response comes
+ * back as frames and is handed to the caller as a streaming `Response` the moment its head arrives.
+ */
+import {
+  decodeHead,
+  encodeHead,
+  FrameType,
+  headerPairs,
+  jsonPayload,
+  parseJson,
+  readU32,
+  type RequestHead,
+  type ResponseHead,
+  u32Payload,
+} from "../../runtime/protocol.ts";
+import type { Bytes } from "../../runtime/protocol.ts";
+import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../runtime/body_channel.ts";
+import type { HostProcess } from "./host_process.ts";
+import { errorResponse } from "./error_response.ts";
+
+function appendForwardedFor(headers: [string, string][], ip: string) {
+  const existing = headers.find(([k]) => k === "x-forwarded-for");
+  if (existing) existing[1] = `${existing[1]}, ${ip}`;
+  else headers.push(["x-forwarded-for", ip]);
+}
+
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+export class RequestRelay {
+  /** True once the caller has a Response (the head arrived, or an error was answered). */
+  answered = false;
+  #done = false;
+  #receiver?: BodyReceiver;
+  #gate?: CreditGate;
+  #resolve!: (r: Response) => void;
+  readonly response: Promise<Response>;
+
+  constructor(
+    private readonly host: HostProcess,
+    readonly id: number,
+    /** The instance serving it. */
+    readonly instance: number,
+    private readonly method: string,
+    /** Called once when the exchange is over, however it ended. */
+    private readonly onDone: (relay: RequestRelay) => void,
+  ) {
+    this.response = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  start(instance: number, request: Request, url: string, body: PreparedBody, clientIp?: string) {
+    const headers = headerPairs(request.headers);
+    if (clientIp) appendForwardedFor(headers, clientIp);
+    const head: RequestHead = { method: request.method, url, headers, body: body.mode };
+    const encoded = encodeHead(head, body.inline);
+    const payload = new Uint8Array(4 + encoded.byteLength);
+    new DataView(payload.buffer).setUint32(0, instance);
+    payload.set(encoded, 4);
+    this.host.send(FrameType.RequestHead, this.id, payload);
+    if (body.rest) {
+      this.#gate = new CreditGate();
+      pumpBody(body.rest, this.#gate, {
+        chunk: (b) => this.host.send(FrameType.Body, this.id, b),
+        end: () => this.host.send(FrameType.End, this.id),
+        abort: (reason) => this.host.send(FrameType.Abort, this.id, jsonPayload({ reason })),
+      });
+    }
+  }
+
+  onFrame(type: FrameType, payload: Bytes) {
+    switch (type) {
+      case FrameType.Response: {
+        const { head, inline } = decodeHead<ResponseHead>(payload);
+        this.#answer(this.#build(head, head.body === "none" ? null : inline));
+        this.#finish();
+        return;
+      }
+      case FrameType.ResponseHead: {
+        const { head } = decodeHead<ResponseHead>(payload);
+        this.#receiver = new BodyReceiver(
+          (n) => this.host.send(FrameType.Window, this.id, u32Payload(n)),
+          () => this.cancel("the caller stopped reading"),
+        );
+        this.#answer(this.#build(head, this.#receiver.stream));
+        return;
+      }
+      case FrameType.Body:
+        this.#receiver?.push(payload);
+        return;
+      case FrameType.End:
+        this.#receiver?.end();
+        this.#finish();
+        return;
+      case FrameType.Abort:
+        this.#receiver?.abort(parseJson<{ reason: string }>(payload).reason);
+        this.#finish();
+        return;
+      case FrameType.ResponseError:
+        this.#answer(errorResponse(500, "Internal Server Error: the function threw an error"));
+        this.#finish();
+        return;
+      case FrameType.Window:
+        this.#gate?.grant(readU32(payload));
+        return;
+    }
+  }
+
+  /** Ends the exchange from this side: the caller left, the request timed out, or the instance died. */
+  fail(status: number, message: string) {
+    if (this.#done) return;
+    if (!this.answered) this.#answer(errorResponse(status, message));
+    else this.#receiver?.abort(message);
+    this.cancel(message);
+  }
+
+  /** Tells the instance to stop working on this request. */
+  cancel(reason: string) {
+    if (this.#done) return;
+    if (!this.host.gone) this.host.send(FrameType.Abort, this.id, jsonPayload({ reason }));
+    this.#finish();
+  }
+
+  #build(head: ResponseHead, body: BodyInit | null): Response {
+    const nullBody = NULL_BODY_STATUS.has(head.status) || this.method === "HEAD";
+    return new Response(nullBody ? null : body, {
+      status: head.status,
+      statusText: head.statusText,
+      headers: head.headers,
+    });
+  }
+
+  #answer(response: Response) {
+    if (this.answered) return;
+    this.answered = true;
+    this.#resolve(response);
+  }
+
+  #finish() {
+    if (this.#done) return;
+    this.#done = true;
+    this.#gate?.cancel();
+    this.onDone(this);
+  }
+}

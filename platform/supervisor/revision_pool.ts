@@ -1,0 +1,435 @@
+/**
+ * The instances of one revision and the requests waiting for them.
+ *
+ * Instances are worker isolates inside one pool host process. The pool enforces
+ * containerConcurrency as a hard per-instance limit, queues up to 10 x containerConcurrency per
+ * instance (then 503), answers 504 past timeoutSeconds, 502 when an instance dies mid-request, and
+ * kills its host when a timed-out instance no longer answers a ping (a runaway loop).
+ */
+import { FrameType, jsonPayload, parseJson } from "../../runtime/protocol.ts";
+import type { Frame } from "../../runtime/protocol.ts";
+import { prepareBody } from "../../runtime/body_channel.ts";
+import type { StartInstance } from "../../runtime/host.ts";
+import { HostProcess, type HostSpawnOptions } from "./host_process.ts";
+import { RequestRelay } from "./request_relay.ts";
+import { errorResponse } from "./error_response.ts";
+import type { Logger } from "../log.ts";
+
+export interface RevisionRuntimeSpec {
+  namespace: string;
+  service: string;
+  revision: string;
+  /** The revision's code snapshot; the only directory its instances may read. */
+  bundleDir: string;
+  /** Its entry module inside bundleDir. */
+  moduleUrl: string;
+  env: Record<string, string>;
+  /** Hard limit of requests in flight per instance; 0 = unlimited. */
+  containerConcurrency: number;
+  timeoutSeconds: number;
+}
+
+export interface PoolLimits {
+  /** Queue slots per instance per unit of containerConcurrency (Knative's queue-proxy: 10). */
+  queueDepthFactor: number;
+  /** Queue bound when containerConcurrency is 0 (unlimited). */
+  unboundedQueueDepth: number;
+  /** How long a timed-out instance has to answer a ping before its host is killed, ms. */
+  stuckProbeMs: number;
+  /** Kill the host when its resident memory passes this, MiB (ArrayBuffers escape the heap limit). */
+  maxHostRssMb: number;
+  /** How long an instance may take to load its code, ms. */
+  instanceStartTimeoutMs: number;
+}
+
+export interface PoolDeps {
+  host: Omit<HostSpawnOptions, "log">;
+  limits: PoolLimits;
+  log: Logger;
+  /** Called whenever the number of ready or desired instances changes. */
+  onScaleChange?: () => void;
+}
+
+type InstanceState = "starting" | "ready" | "draining";
+
+interface Instance {
+  id: number;
+  host: HostProcess;
+  state: InstanceState;
+  inFlight: number;
+  heapUsed: number;
+  cpuMicros: number;
+  startedAt: number;
+  /** Settles the start() of the first instance. */
+  onStarted?: (error?: string) => void;
+}
+
+interface Waiter {
+  grant: (instance: Instance) => void;
+  refuse: (response: Response) => void;
+}
+
+export class RevisionPool {
+  #instances = new Map<number, Instance>();
+  #relays = new Map<number, RequestRelay>();
+  #queue: Waiter[] = [];
+  #host: HostProcess | null = null;
+  #hostSpawning: Promise<HostProcess> | null = null;
+  #nextInstance = 1;
+  #desired = 0;
+  #stopped = false;
+  #pongWaiters = new Map<number, () => void>();
+  /** The last reason an instance failed to start or died, for status and errors. */
+  lastError: string | null = null;
+
+  constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {}
+
+  get readyCount(): number {
+    let n = 0;
+    for (const i of this.#instances.values()) if (i.state === "ready") n++;
+    return n;
+  }
+
+  get desired(): number {
+    return this.#desired;
+  }
+
+  get inFlight(): number {
+    let n = 0;
+    for (const i of this.#instances.values()) n += i.inFlight;
+    return n;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Starts one instance and resolves when it serves, or rejects with the reason it could not load. */
+  async start(): Promise<void> {
+    if (this.#desired < 1) this.#desired = 1;
+    const error = await new Promise<string | undefined>((resolve) => this.#startInstance(resolve));
+    if (error) {
+      this.#desired = 0;
+      throw new Error(error);
+    }
+  }
+
+  /** Sets how many instances should run; extra idle instances stop, busy ones drain first. */
+  scaleTo(n: number) {
+    this.#desired = Math.max(0, n);
+    this.#converge();
+  }
+
+  /** Serves a request; `url` is what the function sees, `clientIp` becomes X-Forwarded-For. */
+  async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
+    if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
+    const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
+    let instance = this.#pick();
+    if (instance) instance.inFlight++;
+    else {
+      const waited = await this.#wait(deadline);
+      if (waited instanceof Response) return waited;
+      instance = waited;
+    }
+    return this.#forward(instance, request, url, deadline, clientIp);
+  }
+
+  /** Stops taking requests, lets the ones in flight finish (up to graceMs), then ends the host. */
+  async stop(graceMs = 0) {
+    this.#stopped = true;
+    for (const w of this.#queue.splice(0)) w.refuse(errorResponse(503, "the revision is shutting down"));
+    const until = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    this.#host?.kill("the revision stopped");
+    this.#host = null;
+  }
+
+  #pick(): Instance | undefined {
+    const cc = this.spec.containerConcurrency;
+    let best: Instance | undefined;
+    for (const i of this.#instances.values()) {
+      if (i.state !== "ready") continue;
+      if (cc > 0 && i.inFlight >= cc) continue;
+      if (!best || i.inFlight < best.inFlight) best = i;
+    }
+    return best;
+  }
+
+  #queueCapacity(): number {
+    const cc = this.spec.containerConcurrency;
+    if (cc === 0) return this.deps.limits.unboundedQueueDepth;
+    const instances = Math.max(1, this.readyCount, this.#desired);
+    return this.deps.limits.queueDepthFactor * cc * instances;
+  }
+
+  #wait(deadline: number): Promise<Instance | Response> {
+    if (this.#queue.length >= this.#queueCapacity()) {
+      return Promise.resolve(
+        errorResponse(503, `revision "${this.spec.revision}" is overloaded: queue full`),
+      );
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const idx = this.#queue.indexOf(waiter);
+        if (idx >= 0) this.#queue.splice(idx, 1);
+        resolve(errorResponse(504, `revision "${this.spec.revision}" did not answer within its timeout`));
+      }, Math.max(0, deadline - Date.now()));
+      const waiter: Waiter = {
+        grant: (i) => {
+          clearTimeout(timer);
+          resolve(i);
+        },
+        refuse: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
+      this.#queue.push(waiter);
+      // Activator: a request for a revision at zero starts an instance at once.
+      if (this.#desired === 0) this.#desired = 1;
+      this.#converge();
+    });
+  }
+
+  #drainQueue() {
+    while (this.#queue.length > 0) {
+      const instance = this.#pick();
+      if (!instance) return;
+      // Reserve the slot now so the next waiter sees it taken.
+      instance.inFlight++;
+      this.#queue.shift()!.grant(instance);
+    }
+  }
+
+  /** Sends the request to an instance whose slot it already holds. */
+  async #forward(
+    instance: Instance,
+    request: Request,
+    url: string,
+    deadline: number,
+    clientIp?: string,
+  ): Promise<Response> {
+    const host = instance.host;
+    const relay = new RequestRelay(host, host.nextStreamId(), instance.id, request.method, (r) => {
+      this.#relays.delete(r.id);
+      this.#release(instance);
+    });
+    this.#relays.set(relay.id, relay);
+    const onClientGone = () => relay.cancel("the caller went away");
+    request.signal.addEventListener("abort", onClientGone, { once: true });
+    let body;
+    try {
+      body = await prepareBody(request.body);
+    } catch {
+      relay.fail(400, "reading the request body failed");
+      return relay.response;
+    }
+    if (host.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
+    else relay.start(instance.id, request, url, body, clientIp);
+    const timer = setTimeout(() => {
+      if (relay.answered) return;
+      relay.fail(504, `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`);
+      this.#probe(instance);
+    }, Math.max(0, deadline - Date.now()));
+    const response = await relay.response;
+    clearTimeout(timer);
+    return response;
+  }
+
+  #release(instance: Instance) {
+    instance.inFlight--;
+    if (instance.state === "draining" && instance.inFlight === 0) this.#stopInstance(instance);
+    this.#drainQueue();
+  }
+
+  /** After a timeout: an instance that cannot answer a ping is stuck, and only killing its host ends it. */
+  #probe(instance: Instance) {
+    if (instance.host.gone) return;
+    const timer = setTimeout(() => {
+      this.#pongWaiters.delete(instance.id);
+      this.lastError = `instance ${instance.id} stopped answering after a request timed out (a busy loop?)`;
+      instance.host.kill(`${this.spec.revision}: ${this.lastError}`);
+    }, this.deps.limits.stuckProbeMs);
+    this.#pongWaiters.set(instance.id, () => clearTimeout(timer));
+    instance.host.send(FrameType.Ping, instance.id);
+  }
+
+  #converge() {
+    if (this.#stopped) return;
+    let live = 0;
+    for (const i of this.#instances.values()) if (i.state !== "draining") live++;
+    for (; live < this.#desired; live++) this.#startInstance();
+    if (live > this.#desired) {
+      // Stop the least busy first; a busy instance drains before it stops.
+      const candidates = [...this.#instances.values()].filter((i) => i.state === "ready")
+        .sort((a, b) => a.inFlight - b.inFlight);
+      for (const i of candidates) {
+        if (live <= this.#desired) break;
+        live--;
+        if (i.inFlight === 0) this.#stopInstance(i);
+        else i.state = "draining";
+      }
+    }
+    this.deps.onScaleChange?.();
+  }
+
+  async #startInstance(onStarted?: (error?: string) => void) {
+    const id = this.#nextInstance++;
+    let host: HostProcess;
+    try {
+      host = await this.#ensureHost();
+    } catch (err) {
+      this.lastError = `the pool host could not start: ${(err as Error).message}`;
+      this.deps.log.error(`${this.spec.revision}: ${this.lastError}`);
+      onStarted?.(this.lastError);
+      this.#refuseAllIfNoInstances();
+      return;
+    }
+    const instance: Instance = {
+      id,
+      host,
+      state: "starting",
+      inFlight: 0,
+      heapUsed: 0,
+      cpuMicros: 0,
+      startedAt: Date.now(),
+      onStarted,
+    };
+    this.#instances.set(id, instance);
+    const start: StartInstance = {
+      instance: id,
+      moduleUrl: this.spec.moduleUrl,
+      bundleDir: this.spec.bundleDir,
+      service: this.spec.service,
+      namespace: this.spec.namespace,
+      revision: this.spec.revision,
+      env: this.spec.env,
+    };
+    host.send(FrameType.StartInstance, id, jsonPayload(start));
+    setTimeout(() => {
+      if (instance.state === "starting" && this.#instances.get(id) === instance) {
+        this.#instanceFailed(
+          instance,
+          `the code did not load within ${this.deps.limits.instanceStartTimeoutMs} ms`,
+        );
+        host.send(FrameType.StopInstance, id);
+      }
+    }, this.deps.limits.instanceStartTimeoutMs);
+  }
+
+  #ensureHost(): Promise<HostProcess> {
+    if (this.#host && !this.#host.gone) return Promise.resolve(this.#host);
+    if (this.#hostSpawning) return this.#hostSpawning;
+    this.#hostSpawning = HostProcess.spawn({
+      ...this.deps.host,
+      log: this.deps.log.child(this.spec.revision),
+    })
+      .then((host) => {
+        this.#host = host;
+        host.onFrame = (f) => this.#onFrame(host, f);
+        host.onExit = (reason) => this.#onHostExit(host, reason);
+        return host;
+      })
+      .finally(() => (this.#hostSpawning = null));
+    return this.#hostSpawning;
+  }
+
+  #onFrame(host: HostProcess, f: Frame) {
+    switch (f.type) {
+      case FrameType.InstanceReady: {
+        const i = this.#instances.get(f.stream);
+        if (!i || i.host !== host || i.state !== "starting") return;
+        i.state = "ready";
+        i.onStarted?.();
+        i.onStarted = undefined;
+        this.deps.onScaleChange?.();
+        if (this.#liveCount() > this.#desired) this.#converge();
+        this.#drainQueue();
+        return;
+      }
+      case FrameType.InstanceFailed: {
+        const i = this.#instances.get(f.stream);
+        if (i && i.host === host) this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
+        return;
+      }
+      case FrameType.Pong:
+        this.#pongWaiters.get(f.stream)?.();
+        this.#pongWaiters.delete(f.stream);
+        return;
+      case FrameType.Heartbeat: {
+        if (f.stream === 0) {
+          host.rss = parseJson<{ rss: number }>(f.payload).rss;
+          if (host.rss > this.deps.limits.maxHostRssMb * 1024 * 1024) {
+            this.lastError = `memory limit of ${this.deps.limits.maxHostRssMb} MiB exceeded`;
+            host.kill(`${this.spec.revision}: ${this.lastError}`);
+          }
+          return;
+        }
+        const i = this.#instances.get(f.stream);
+        if (!i) return;
+        const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
+        i.heapUsed = s.heapUsed;
+        i.cpuMicros = s.cpuMicros;
+        return;
+      }
+      default:
+        this.#relays.get(f.stream)?.onFrame(f.type, f.payload);
+    }
+  }
+
+  #liveCount(): number {
+    let live = 0;
+    for (const i of this.#instances.values()) if (i.state !== "draining") live++;
+    return live;
+  }
+
+  #instanceFailed(instance: Instance, error: string) {
+    this.lastError = error;
+    this.deps.log.warn(`${this.spec.revision}: instance ${instance.id} failed: ${error}`);
+    this.#instances.delete(instance.id);
+    instance.onStarted?.(error);
+    for (const relay of this.#relays.values()) {
+      if (relay.instance === instance.id) {
+        relay.fail(502, `instance of "${this.spec.revision}" failed: ${error}`);
+      }
+    }
+    this.#refuseAllIfNoInstances();
+    this.deps.onScaleChange?.();
+  }
+
+  #onHostExit(host: HostProcess, reason: string) {
+    if (this.#host === host) this.#host = null;
+    let lost = 0;
+    for (const [id, i] of this.#instances) {
+      if (i.host !== host) continue;
+      this.#instances.delete(id);
+      i.onStarted?.(`the pool host ${reason}`);
+      lost++;
+    }
+    for (const relay of [...this.#relays.values()]) {
+      relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
+    }
+    if (lost > 0 && !this.#stopped) {
+      this.deps.log.warn(`${this.spec.revision}: pool host ${host.pid} ${reason}; ${lost} instance(s) lost`);
+    }
+    this.deps.onScaleChange?.();
+    // Waiting requests get fresh instances; otherwise instances come back on the next request.
+    if (this.#queue.length > 0) this.#converge();
+    else this.#desired = 0;
+  }
+
+  /** With nothing starting or running, queued requests cannot be served: answer them now. */
+  #refuseAllIfNoInstances() {
+    if (this.#instances.size > 0) return;
+    this.#desired = 0;
+    for (const w of this.#queue.splice(0)) {
+      w.refuse(errorResponse(502, `revision "${this.spec.revision}" could not start: ${this.lastError}`));
+    }
+  }
+
+  #stopInstance(instance: Instance) {
+    this.#instances.delete(instance.id);
+    if (!instance.host.gone) instance.host.send(FrameType.StopInstance, instance.id);
+    this.deps.onScaleChange?.();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The pool host: a child process the supervisor spawns to run one revision's instances, each in
+ * its own worker isolate. It only relays frames between the supervisor's socket and the workers.
+ *
+ * Why a process: a worker stuck in a busy loop cannot be terminated, and a worker's heap overflow
+ * kills its whole process. Putting a revision's isolates in a process the supervisor can kill means
+ * a runaway function costs only its own revision's instances.
+ *
+ * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN
+ */
+import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson, readU32 } from "./protocol.ts";
+import type { Bytes } from "./protocol.ts";
+import type { InstanceInit } from "./instance_worker.ts";
+
+export interface StartInstance extends InstanceInit {
+  /** The only directory the instance may read: its own code. */
+  bundleDir: string;
+}
+
+const HEARTBEAT_MS = 1000;
+const [socketPath, token] = Deno.args;
+
+const conn = await Deno.connect({ transport: "unix", path: socketPath });
+const out = new FrameWriter(conn);
+const workers = new Map<number, Worker>();
+/** Which worker each in-flight request belongs to. */
+const streams = new Map<number, Worker>();
+
+out.write(FrameType.Hello, 0, jsonPayload({ token, pid: Deno.pid }));
+setInterval(
+  () => out.write(FrameType.Heartbeat, 0, jsonPayload({ rss: Deno.memoryUsage().rss })),
+  HEARTBEAT_MS,
+);
+
+function startInstance(spec: StartInstance) {
+  const worker = new Worker(new URL("./instance_worker.ts", import.meta.url), {
+    type: "module",
+    name: `${spec.revision}#${spec.instance}`,
+    deno: {
+      permissions: {
+        read: [spec.bundleDir],
+        net: true,
+        env: false,
+        write: false,
+        run: false,
+        ffi: false,
+        sys: false,
+      },
+    },
+  });
+  worker.onmessage = (e: MessageEvent) => {
+    const [type, stream, payload] = e.data as [FrameType, number, Bytes];
+    if (
+      type === FrameType.Response || type === FrameType.End || type === FrameType.Abort ||
+      type === FrameType.ResponseError
+    ) streams.delete(stream);
+    out.write(type, stream, payload);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    failInstance(spec.instance, worker, e.message);
+  };
+  workers.set(spec.instance, worker);
+  worker.postMessage({ init: spec });
+}
+
+function failInstance(id: number, worker: Worker, error: string) {
+  worker.terminate();
+  workers.delete(id);
+  for (const [stream, w] of streams) if (w === worker) streams.delete(stream);
+  out.write(FrameType.InstanceFailed, id, jsonPayload({ error }));
+}
+
+function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
+  const { type, stream, payload } = frame;
+  switch (type) {
+    case FrameType.RequestHead: {
+      const worker = workers.get(readU32(payload));
+      if (!worker) {
+        out.write(FrameType.ResponseError, stream, jsonPayload({ message: "instance is gone" }));
+        return;
+      }
+      streams.set(stream, worker);
+      const head = payload.subarray(4);
+      worker.postMessage([type, stream, head], [head.buffer]);
+      return;
+    }
+    case FrameType.Body:
+    case FrameType.End:
+    case FrameType.Window:
+    case FrameType.Abort: {
+      const worker = streams.get(stream);
+      if (!worker) return;
+      if (type === FrameType.Abort) streams.delete(stream);
+      worker.postMessage([type, stream, payload], [payload.buffer]);
+      return;
+    }
+    case FrameType.Ping:
+      workers.get(stream)?.postMessage([type, stream, payload]);
+      return;
+    case FrameType.StartInstance:
+      startInstance(parseJson<StartInstance>(payload));
+      return;
+    case FrameType.StopInstance: {
+      const worker = workers.get(stream);
+      if (!worker) return;
+      worker.terminate();
+      workers.delete(stream);
+      for (const [s, w] of streams) if (w === worker) streams.delete(s);
+      return;
+    }
+  }
+}
+
+const reader = new FrameReader();
+const buf = new Uint8Array(256 * 1024);
+try {
+  while (true) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    for (const frame of reader.push(buf.subarray(0, n))) relay(frame);
+  }
+} catch {
+  // The supervisor went away; so do we.
+}
+Deno.exit(0);

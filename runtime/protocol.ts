@@ -1,0 +1,238 @@
+/**
+ * The supervisor <-> pool-host wire protocol: length-prefixed frames over a unix socket.
+ *
+ * Frame layout: u32 length of what follows | u8 type | u32 stream id | payload.
+ * Control payloads are JSON; body payloads are raw bytes. Between the host and its
+ * instance workers the same messages travel as `WireMessage` objects over postMessage,
+ * so the host only relays and never parses request or response bodies.
+ */
+
+/** Bytes that own a plain ArrayBuffer, so they can be transferred between isolates. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+export const FrameType = {
+  /** host -> supervisor, stream 0: `{ token }` proves the host is the one the supervisor spawned. */
+  Hello: 1,
+  /** supervisor -> host, stream = instance id: start an instance. */
+  StartInstance: 2,
+  /** host -> supervisor, stream = instance id: the instance loaded the code and can take requests. */
+  InstanceReady: 3,
+  /** host -> supervisor, stream = instance id: `{ error }` loading failed, or the instance died. */
+  InstanceFailed: 4,
+  /** supervisor -> host, stream = instance id: stop the instance. */
+  StopInstance: 5,
+  /** supervisor -> host -> instance, stream = instance id: liveness probe; answered with Pong. */
+  Ping: 6,
+  Pong: 7,
+  /** host -> supervisor, stream 0: `{ rss, instances: [{ id, heapUsed, external, cpuMicros }] }`. */
+  Heartbeat: 8,
+
+  /** supervisor -> host, stream = request id: u32 instance id | head `{ method, url, headers, body }`. */
+  RequestHead: 10,
+  /** either way, stream = request id: a body chunk (request body down, response body up). */
+  Body: 11,
+  /** either way: the body sent in this direction is complete. */
+  End: 12,
+  /** either way: `{ reason }` the stream is abandoned (client gone, timeout, or the handler's body failed). */
+  Abort: 13,
+  /** either way: u32 payload, more bytes the receiver can take (credit-based flow control). */
+  Window: 14,
+  /** host -> supervisor, stream = request id: `{ status, headers, body }`. */
+  ResponseHead: 20,
+  /** host -> supervisor, stream = request id: `{ message }` the handler threw before responding. */
+  ResponseError: 21,
+  /** host -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
+  Response: 22,
+} as const;
+export type FrameType = typeof FrameType[keyof typeof FrameType];
+
+export interface Frame {
+  type: FrameType;
+  stream: number;
+  payload: Bytes;
+}
+
+/** The flow-control window each body stream starts with; the receiver tops it up as it consumes. */
+export const INITIAL_WINDOW = 256 * 1024;
+/** Body chunks larger than this are split so one stream cannot hog the socket. */
+export const MAX_CHUNK = 64 * 1024;
+
+const HEADER = 9;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeFrame(type: FrameType, stream: number, payload: Bytes): Bytes {
+  const out = new Uint8Array(HEADER + payload.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 5 + payload.byteLength);
+  view.setUint8(4, type);
+  view.setUint32(5, stream);
+  out.set(payload, HEADER);
+  return out;
+}
+
+export function jsonPayload(value: unknown): Bytes {
+  return encoder.encode(JSON.stringify(value));
+}
+
+export function parseJson<T>(payload: Bytes): T {
+  return JSON.parse(decoder.decode(payload)) as T;
+}
+
+export function u32Payload(n: number): Bytes {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
+export function readU32(payload: Bytes): number {
+  return new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0);
+}
+
+/** Splits a byte stream into frames; feed it whatever the socket returns. */
+export class FrameReader {
+  #buf = new Uint8Array(64 * 1024);
+  #len = 0;
+
+  push(chunk: Bytes): Frame[] {
+    this.#ensure(chunk.byteLength);
+    this.#buf.set(chunk, this.#len);
+    this.#len += chunk.byteLength;
+    const frames: Frame[] = [];
+    let off = 0;
+    const view = new DataView(this.#buf.buffer);
+    while (this.#len - off >= 4) {
+      const size = view.getUint32(off);
+      if (this.#len - off - 4 < size) break;
+      const type = view.getUint8(off + 4) as FrameType;
+      const stream = view.getUint32(off + 5);
+      // slice() copies, so payloads own their buffer and can be transferred to a worker.
+      const payload = this.#buf.slice(off + HEADER, off + 4 + size);
+      frames.push({ type, stream, payload });
+      off += 4 + size;
+    }
+    if (off > 0) {
+      this.#buf.copyWithin(0, off, this.#len);
+      this.#len -= off;
+    }
+    return frames;
+  }
+
+  #ensure(extra: number) {
+    if (this.#len + extra <= this.#buf.byteLength) return;
+    let size = this.#buf.byteLength * 2;
+    while (size < this.#len + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.#len));
+    this.#buf = next;
+  }
+}
+
+/**
+ * Coalesces frames written in the same tick into one socket write, and keeps writes in order.
+ * `write` resolves when the bytes were handed to the kernel, which is how socket backpressure
+ * reaches a body sender.
+ */
+export class FrameWriter {
+  #pending: Bytes[] = [];
+  #pendingBytes = 0;
+  #flushing: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(private readonly sink: { write(p: Bytes): Promise<number> }) {}
+
+  write(type: FrameType, stream: number, payload: Bytes = EMPTY): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const frame = encodeFrame(type, stream, payload);
+    this.#pending.push(frame);
+    this.#pendingBytes += frame.byteLength;
+    if (!this.#flushing) this.#flushing = this.#flush();
+    return this.#flushing;
+  }
+
+  close() {
+    this.#closed = true;
+    this.#pending = [];
+  }
+
+  async #flush(): Promise<void> {
+    // Let the rest of this tick queue its frames first.
+    await Promise.resolve();
+    try {
+      while (this.#pending.length > 0 && !this.#closed) {
+        const batch = this.#pending.length === 1
+          ? this.#pending[0]
+          : concat(this.#pending, this.#pendingBytes);
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        let off = 0;
+        while (off < batch.byteLength) off += await this.sink.write(batch.subarray(off));
+      }
+    } catch {
+      this.#closed = true;
+    } finally {
+      this.#flushing = null;
+    }
+  }
+}
+
+export const EMPTY = new Uint8Array(0);
+
+function concat(parts: Bytes[], total: number): Bytes {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
+}
+
+/** Header lists travel as pairs so repeated headers (set-cookie) survive. */
+export type HeaderPairs = [string, string][];
+
+export function headerPairs(headers: Headers): HeaderPairs {
+  const out: HeaderPairs = [];
+  headers.forEach((v, k) => {
+    if (k === "set-cookie") return;
+    out.push([k, v]);
+  });
+  for (const c of headers.getSetCookie()) out.push(["set-cookie", c]);
+  return out;
+}
+
+/**
+ * How a body travels with its head: absent, complete and inline (small bodies, the common case,
+ * cost no extra frames), or streamed in Body frames that follow.
+ */
+export type BodyMode = "none" | "inline" | "stream";
+
+/** A head frame's payload: u32 JSON length | JSON | the inline body, if any. */
+export function encodeHead(head: unknown, inlineBody?: Bytes): Bytes {
+  const json = encoder.encode(JSON.stringify(head));
+  const out = new Uint8Array(4 + json.byteLength + (inlineBody?.byteLength ?? 0));
+  new DataView(out.buffer).setUint32(0, json.byteLength);
+  out.set(json, 4);
+  if (inlineBody) out.set(inlineBody, 4 + json.byteLength);
+  return out;
+}
+
+export function decodeHead<T>(payload: Bytes): { head: T; inline: Bytes } {
+  const len = readU32(payload);
+  const head = JSON.parse(decoder.decode(payload.subarray(4, 4 + len))) as T;
+  return { head, inline: payload.subarray(4 + len) };
+}
+
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  body: BodyMode;
+}
+
+export interface ResponseHead {
+  status: number;
+  statusText?: string;
+  headers: HeaderPairs;
+  body: BodyMode;
+}
