@@ -21,10 +21,13 @@ import type { Service } from "./resources/service.ts";
 import { getCondition } from "./resources/meta.ts";
 import { loadOrCreateToken } from "./api/admin_token.ts";
 import { serviceUrl } from "./serving/builders.ts";
+import { EXTENSIONS } from "./extensions.ts";
+import type { ExtensionHandle, NodeParts } from "./extension.ts";
 
 export class PlatformNode {
   #stopping = false;
   #unwatch: () => void = () => {};
+  #extensions: ExtensionHandle[] = [];
 
   private constructor(
     readonly config: ServeConfig,
@@ -73,10 +76,26 @@ export class PlatformNode {
       now: () => new Date(),
     };
 
+    const parts: NodeParts = {
+      config,
+      stateDir: state,
+      store,
+      bundles,
+      supervisor,
+      routes,
+      scheme,
+      log,
+      dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
+    };
+    const extensions: ExtensionHandle[] = [];
+    for (const ext of EXTENSIONS) extensions.push(await ext.create(parts));
+    for (const ext of extensions) kinds.register(...ext.kinds ?? []);
+
     const dataPlane = createDataPlane({
       routes,
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
+      mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
     });
     const dataServer = Deno.serve({
       port: config.port,
@@ -113,6 +132,7 @@ export class PlatformNode {
     // Serve what was stored before taking new deploys: routes are rebuilt from the store first.
     await Promise.race([controller.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
     const node = new PlatformNode(config, token, store, supervisor, controller, dataServer, adminServer, log);
+    node.#extensions = extensions;
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -123,6 +143,7 @@ export class PlatformNode {
         log.error(`deploying ${name} failed: ${(err as Error).message}`);
       }
     }
+    for (const ext of extensions) await ext.start?.();
     if (config.watch) {
       node.#unwatch = watchFunctionDirs(deps, functionsRoot, config.watchDebounceMs, (name, svc) => {
         log.info(`${name} changed: deploying generation ${svc.metadata.generation}`);
@@ -143,6 +164,13 @@ export class PlatformNode {
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;
     await Promise.race([this.dataServer.shutdown(), new Promise((r) => setTimeout(r, grace))]);
+    for (const ext of this.#extensions.reverse()) {
+      try {
+        await ext.stop?.();
+      } catch (err) {
+        this.log.warn(`stopping an extension failed: ${err}`);
+      }
+    }
     await this.supervisor.stop(1000);
     await Promise.race([this.adminServer.shutdown(), new Promise((r) => setTimeout(r, 1000))]);
     this.store.close();

@@ -45,8 +45,9 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
   }
 
   app.use("*", async (c, next) => {
-    const host = c.req.header("host");
-    const target = host ? matchHost(host, deps.domain, exists) : null;
+    // In-process requests (event delivery) carry the host in their URL only.
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    const target = matchHost(host, deps.domain, exists);
     if (!target) return next();
     c.res = await forward(
       c.req.raw,

@@ -1,0 +1,48 @@
+/**
+ * How a feature area (eventing, sources, Kafka, autoscaling...) plugs into a platform node without
+ * the node knowing its insides: it receives the node's shared parts, and may register resource
+ * kinds, handlers on the data plane, and something to stop.
+ */
+import type { Hono } from "hono";
+import type { ServeConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+import type { ResourceStore } from "./store/resource_store.ts";
+import type { BundleStore } from "./store/bundle_store.ts";
+import type { Supervisor } from "./supervisor/supervisor.ts";
+import type { RouteTable } from "./router/route_table.ts";
+import type { KindInfo } from "./resources/kinds.ts";
+import type { UrlScheme } from "./serving/builders.ts";
+import type { DataPlaneEnv } from "./router/data_plane.ts";
+
+export interface NodeParts {
+  config: ServeConfig;
+  /** The resolved state directory (absolute). */
+  stateDir: string;
+  store: ResourceStore;
+  bundles: BundleStore;
+  supervisor: Supervisor;
+  routes: RouteTable;
+  /** Domain and the data port actually listening, for URLs in status. */
+  scheme: UrlScheme;
+  log: Logger;
+  /**
+   * Sends a request through the data plane in process (no socket): a Request whose URL (or Host
+   * header) is `http://{service}.{namespace}.{domain}:{port}/...` reaches that Service.
+   */
+  dataPlaneFetch: (request: Request) => Promise<Response>;
+}
+
+export interface ExtensionHandle {
+  /** Resource kinds served by the admin API. */
+  kinds?: KindInfo[];
+  /** Adds routes to the data plane (broker ingress, webhooks); tried after Service host routing. */
+  mount?: (app: Hono<DataPlaneEnv>) => void;
+  /** Called once the node serves, to begin work (consumers, schedules, reconcile of stored objects). */
+  start?: () => void | Promise<void>;
+  stop?: () => void | Promise<void>;
+}
+
+export interface PlatformExtension {
+  name: string;
+  create(parts: NodeParts): ExtensionHandle | Promise<ExtensionHandle>;
+}
