@@ -4,6 +4,8 @@
  * Each flag `--some-flag` also has the variable `DENATIVE_SOME_FLAG`; a flag wins over its variable.
  */
 import { parseArgs } from "node:util";
+import { type AutoscalerDefaults, DEFAULT_AUTOSCALER_DEFAULTS } from "./autoscaler/autoscaling_spec.ts";
+import { parseDurationMs } from "./autoscaler/duration.ts";
 
 /** Limits every revision's instances run under, and the supervisor's patience with them. */
 export const INSTANCE_DEFAULTS = {
@@ -21,6 +23,8 @@ export const INSTANCE_DEFAULTS = {
   queueDepthFactor: 10,
   /** Queue bound when containerConcurrency is 0 (unlimited). */
   unboundedQueueDepth: 10_000,
+  /** Pool hosts kept spawned and idle, each with a spare worker, so a cold start spawns nothing. */
+  warmHosts: 1,
 } as const;
 
 /** Knative's revision defaults. */
@@ -54,7 +58,33 @@ export interface ServeConfig {
   /** Where Deno keeps its module cache, handed to pool hosts so `npm:` imports resolve the same. */
   denoDir?: string;
   quiet: boolean;
+  /** Cluster-wide autoscaling defaults (Knative's config-autoscaler), each overridable per revision. */
+  autoscaler: AutoscalerDefaults;
 }
+
+/**
+ * Flags for the cluster-wide autoscaler defaults, named after Knative's config-autoscaler keys
+ * (`--stable-window 60s`, `--scale-to-zero-grace-period 30s`, `--enable-scale-to-zero false`...).
+ */
+const AUTOSCALER_FLAGS: Record<
+  string,
+  { key: keyof AutoscalerDefaults; kind: "duration" | "number" | "bool" }
+> = {
+  "stable-window": { key: "stableWindowMs", kind: "duration" },
+  "scale-to-zero-grace-period": { key: "scaleToZeroGracePeriodMs", kind: "duration" },
+  "scale-to-zero-pod-retention-period": { key: "scaleToZeroPodRetentionPeriodMs", kind: "duration" },
+  "tick-interval": { key: "tickIntervalMs", kind: "duration" },
+  "scale-down-delay": { key: "scaleDownDelayMs", kind: "duration" },
+  "enable-scale-to-zero": { key: "enableScaleToZero", kind: "bool" },
+  "max-scale-up-rate": { key: "maxScaleUpRate", kind: "number" },
+  "max-scale-down-rate": { key: "maxScaleDownRate", kind: "number" },
+  "panic-window-percentage": { key: "panicWindowPercentage", kind: "number" },
+  "panic-threshold-percentage": { key: "panicThresholdPercentage", kind: "number" },
+  "container-concurrency-target-default": { key: "containerConcurrencyTargetDefault", kind: "number" },
+  "target-utilization-percentage": { key: "targetUtilizationPercentage", kind: "number" },
+  "initial-scale": { key: "initialScale", kind: "number" },
+  "max-scale": { key: "maxScale", kind: "number" },
+};
 
 export const SERVE_DEFAULTS: ServeConfig = {
   port: 8080,
@@ -68,6 +98,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   watchDebounceMs: 300,
   drainTimeoutMs: 30_000,
   quiet: false,
+  autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
 };
 
 export class ConfigError extends Error {}
@@ -106,6 +137,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       domain: { type: "string" },
       token: { type: "string" },
       quiet: { type: "boolean" },
+      ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
   });
@@ -125,8 +157,30 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     watchDebounceMs: d.watchDebounceMs,
     drainTimeoutMs: d.drainTimeoutMs,
     denoDir: env.DENO_DIR,
-    quiet: values.quiet ?? toBool(envOf("quiet", env), d.quiet),
+    quiet: (values.quiet as boolean | undefined) ?? toBool(envOf("quiet", env), d.quiet),
+    autoscaler: autoscalerDefaults(pick),
   };
+}
+
+function autoscalerDefaults(pick: (flag: string) => string | undefined): AutoscalerDefaults {
+  const out: Record<string, unknown> = { ...DEFAULT_AUTOSCALER_DEFAULTS };
+  for (const [flag, { key, kind }] of Object.entries(AUTOSCALER_FLAGS)) {
+    const raw = pick(flag);
+    if (raw === undefined) continue;
+    if (kind === "bool") out[key] = toBool(raw, true);
+    else if (kind === "duration") {
+      const ms = parseDurationMs(raw);
+      if (ms === null) throw new ConfigError(`--${flag}: "${raw}" is not a duration like 30s or 1m`);
+      out[key] = ms;
+    } else {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < 0) {
+        throw new ConfigError(`--${flag}: "${raw}" is not a non-negative number`);
+      }
+      out[key] = n;
+    }
+  }
+  return out as unknown as AutoscalerDefaults;
 }
 
 /** Where the command-line client finds the platform. */

@@ -22,12 +22,15 @@ import { getCondition } from "./resources/meta.ts";
 import { loadOrCreateToken } from "./api/admin_token.ts";
 import { serviceUrl } from "./serving/builders.ts";
 import { EXTENSIONS } from "./extensions.ts";
+import { Autoscaler } from "./autoscaler/autoscaler_loop.ts";
+import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
 
 export class PlatformNode {
   #stopping = false;
   #unwatch: () => void = () => {};
   #extensions: ExtensionHandle[] = [];
+  #autoscaler: Autoscaler | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -54,14 +57,14 @@ export class PlatformNode {
     const store = new ResourceStore(`${state}/resources.db`);
     const bundles = new BundleStore(`${state}/bundles`);
     const kinds = new KindRegistry();
-    kinds.register(...servingKinds());
+    kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
 
-    const late: { controller?: ServingController } = {};
+    const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
-      bundlesRoot: bundles.root,
       denoDir: config.denoDir,
       log: log.child("supervisor"),
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
+      onColdRequest: (ns, rev) => late.autoscaler?.poke(ns, rev),
     });
     const routes = new RouteTable();
     // The data port is known once it listens; URLs in status use it.
@@ -120,13 +123,20 @@ export class PlatformNode {
         }
         return true;
       },
-      metrics: () => renderMetrics(supervisor),
+      metrics: () => renderMetrics(supervisor, late.autoscaler),
     });
     const adminServer = Deno.serve(
       { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
       admin.fetch,
     );
 
+    const autoscaler = late.autoscaler = new Autoscaler({
+      store,
+      supervisor,
+      poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
+      defaults: config.autoscaler,
+      log: log.child("autoscaler"),
+    });
     const controller = late.controller = new ServingController(ctx);
     controller.resyncAll();
     // Serve what was stored before taking new deploys: routes are rebuilt from the store first.
@@ -143,6 +153,8 @@ export class PlatformNode {
         log.error(`deploying ${name} failed: ${(err as Error).message}`);
       }
     }
+    autoscaler.start();
+    node.#autoscaler = autoscaler;
     for (const ext of extensions) await ext.start?.();
     if (config.watch) {
       node.#unwatch = watchFunctionDirs(deps, functionsRoot, config.watchDebounceMs, (name, svc) => {
@@ -161,6 +173,7 @@ export class PlatformNode {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#unwatch();
+    this.#autoscaler?.stop();
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;
     await Promise.race([this.dataServer.shutdown(), new Promise((r) => setTimeout(r, grace))]);

@@ -13,8 +13,11 @@ import type { Bytes } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
 
 export interface StartInstance extends InstanceInit {
-  /** The only directory the instance may read: its own code. */
-  bundleDir: string;
+  /**
+   * The only path the instance may read. The supervisor links it to the revision's code bundle just
+   * before the start, which lets a worker be created (the slow part) before anyone knows its code.
+   */
+  slot: string;
 }
 
 const HEARTBEAT_MS = 1000;
@@ -23,6 +26,8 @@ const [socketPath, token] = Deno.args;
 const conn = await Deno.connect({ transport: "unix", path: socketPath });
 const out = new FrameWriter(conn);
 const workers = new Map<number, Worker>();
+/** Idle workers created ahead of time, by the slot they may read. */
+const spares = new Map<string, Worker>();
 /** Which worker each in-flight request belongs to. */
 const streams = new Map<number, Worker>();
 
@@ -32,13 +37,12 @@ setInterval(
   HEARTBEAT_MS,
 );
 
-function startInstance(spec: StartInstance) {
-  const worker = new Worker(new URL("./instance_worker.ts", import.meta.url), {
+function createWorker(slot: string): Worker {
+  return new Worker(new URL("./instance_worker.ts", import.meta.url), {
     type: "module",
-    name: `${spec.revision}#${spec.instance}`,
     deno: {
       permissions: {
-        read: [spec.bundleDir],
+        read: [slot],
         net: true,
         env: false,
         write: false,
@@ -48,6 +52,11 @@ function startInstance(spec: StartInstance) {
       },
     },
   });
+}
+
+function startInstance(spec: StartInstance) {
+  const worker = spares.get(spec.slot) ?? createWorker(spec.slot);
+  spares.delete(spec.slot);
   worker.onmessage = (e: MessageEvent) => {
     const [type, stream, payload] = e.data as [FrameType, number, Bytes];
     if (
@@ -101,6 +110,11 @@ function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
     case FrameType.StartInstance:
       startInstance(parseJson<StartInstance>(payload));
       return;
+    case FrameType.PrepareSpare: {
+      const { slot } = parseJson<{ slot: string }>(payload);
+      if (!spares.has(slot)) spares.set(slot, createWorker(slot));
+      return;
+    }
     case FrameType.StopInstance: {
       const worker = workers.get(stream);
       if (!worker) return;

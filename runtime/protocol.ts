@@ -13,7 +13,7 @@ export type Bytes = Uint8Array<ArrayBuffer>;
 export const FrameType = {
   /** host -> supervisor, stream 0: `{ token }` proves the host is the one the supervisor spawned. */
   Hello: 1,
-  /** supervisor -> host, stream = instance id: start an instance. */
+  /** supervisor -> host, stream = instance id: `{ slot, moduleUrl, env, ... }` start an instance. */
   StartInstance: 2,
   /** host -> supervisor, stream = instance id: the instance loaded the code and can take requests. */
   InstanceReady: 3,
@@ -24,8 +24,10 @@ export const FrameType = {
   /** supervisor -> host -> instance, stream = instance id: liveness probe; answered with Pong. */
   Ping: 6,
   Pong: 7,
-  /** host -> supervisor, stream 0: `{ rss, instances: [{ id, heapUsed, external, cpuMicros }] }`. */
+  /** host -> supervisor, stream 0: `{ rss }`; stream = instance id: `{ heapUsed, external, cpuMicros }`. */
   Heartbeat: 8,
+  /** supervisor -> host, stream 0: `{ slot }` pre-create an idle worker that may read only `slot`. */
+  PrepareSpare: 9,
 
   /** supervisor -> host, stream = request id: u32 instance id | head `{ method, url, headers, body }`. */
   RequestHead: 10,

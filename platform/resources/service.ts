@@ -146,7 +146,8 @@ export function validateTraffic(traffic: TrafficTarget[], prefix: string, servic
   return errors;
 }
 
-export type AnnotationValidator = (annotations: Record<string, string>, path: string) => FieldError[];
+/** Checks a revision template beyond its shape (the autoscaler's annotations). Paths from `spec.template`. */
+export type TemplateValidator = (template: RevisionTemplate) => FieldError[];
 
 /**
  * Parses and validates a Service document. Unknown fields are kept (real Knative documents carry
@@ -154,7 +155,7 @@ export type AnnotationValidator = (annotations: Record<string, string>, path: st
  */
 export function parseService(
   doc: unknown,
-  validateAnnotations: AnnotationValidator = () => [],
+  validateTemplate: TemplateValidator = () => [],
 ): { service: Service; errors: FieldError[] } {
   const parsed = ServiceDocument.safeParse(doc);
   if (!parsed.success) return { service: doc as Service, errors: zodFieldErrors(parsed.error) };
@@ -180,11 +181,6 @@ export function parseService(
     });
   });
   errors.push(...validateTraffic(defaultTraffic(service.spec.traffic), "spec", name));
-  errors.push(
-    ...validateAnnotations(
-      service.spec.template.metadata?.annotations ?? {},
-      "spec.template.metadata.annotations",
-    ),
-  );
+  errors.push(...validateTemplate(service.spec.template));
   return { service, errors };
 }

@@ -1,9 +1,9 @@
 /** The `serving.knative.dev/v1` kinds: Services are written by users, the rest are derived. */
 import type { KindInfo } from "./kinds.ts";
-import { type AnnotationValidator, parseService } from "./service.ts";
+import { parseService, type TemplateValidator } from "./service.ts";
 import type { Route } from "./serving_kinds.ts";
 
-export function servingKinds(validateAnnotations?: AnnotationValidator): KindInfo[] {
+export function servingKinds(validateTemplate?: TemplateValidator): KindInfo[] {
   const group = "serving.knative.dev";
   const version = "v1";
   return [
@@ -13,7 +13,7 @@ export function servingKinds(validateAnnotations?: AnnotationValidator): KindInf
       plural: "services",
       kind: "Service",
       parse(doc) {
-        const { service, errors } = parseService(doc, validateAnnotations);
+        const { service, errors } = parseService(doc, validateTemplate);
         return { object: service, errors };
       },
     },

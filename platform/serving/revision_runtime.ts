@@ -41,7 +41,7 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     service: rev.metadata.labels?.[Labels.service] ?? name,
     revision: name,
     bundleDir: ctx.bundles.dirOf(digest),
-    moduleUrl: new URL(`file://${entry}`).href,
+    entry: entry.slice(ctx.bundles.dirOf(digest).length + 1),
     env,
     containerConcurrency: rev.spec.containerConcurrency ?? REVISION_DEFAULTS.containerConcurrency,
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,

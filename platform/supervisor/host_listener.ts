@@ -15,11 +15,15 @@ export interface HostConnection {
 
 export class HostListener {
   readonly socketPath: string;
+  /** Where instance slots (links to code bundles) live; pool hosts may read only here. */
+  readonly slotsRoot: string;
   #listener: Deno.Listener<Deno.UnixConn>;
   #waiting = new Map<string, (c: HostConnection) => void>();
 
   private constructor(dir: string) {
     this.socketPath = `${dir}/hosts.sock`;
+    this.slotsRoot = `${dir}/slots`;
+    Deno.mkdirSync(this.slotsRoot);
     this.#listener = Deno.listen({ transport: "unix", path: this.socketPath });
     this.#acceptLoop();
   }

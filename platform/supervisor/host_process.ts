@@ -2,7 +2,7 @@
  * One pool host child process, seen from the supervisor: spawn it with least privilege, wait for it
  * to connect, exchange frames, and kill it when it misbehaves.
  */
-import { FrameType, FrameWriter } from "../../runtime/protocol.ts";
+import { FrameType, FrameWriter, jsonPayload } from "../../runtime/protocol.ts";
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
 import type { HostListener } from "./host_listener.ts";
 import type { Logger } from "../log.ts";
@@ -16,14 +16,14 @@ export interface HostLimits {
 
 export interface HostSpawnOptions {
   listener: HostListener;
-  /** Directories the host may read: the code bundles (each instance is narrowed to its own). */
-  readDirs: string[];
   limits: HostLimits;
   /** Where Deno caches npm packages, so functions' `npm:` imports resolve like the platform's. */
   denoDir?: string;
   log: Logger;
 }
 
+/** How long after a spare worker is taken the next one is created. */
+const SPARE_DELAY_MS = 200;
 const HOST_SCRIPT = new URL("../../runtime/host.ts", import.meta.url);
 const RUNTIME_DIR = new URL("../../runtime/", import.meta.url).pathname;
 
@@ -37,11 +37,14 @@ export class HostProcess {
   #out: FrameWriter;
   #nextStream = 1;
   #gone = false;
+  #spares: string[] = [];
+  #slotSeq = 1;
 
   private constructor(
     private readonly child: Deno.ChildProcess,
     private readonly conn: Deno.UnixConn,
     private readonly log: Logger,
+    private readonly slotsRoot: string,
   ) {
     this.#out = new FrameWriter(conn);
     this.exited = child.status.then((s) => {
@@ -63,7 +66,7 @@ export class HostProcess {
         "--no-prompt",
         "--unstable-worker-options",
         "--allow-net",
-        `--allow-read=${[...opts.readDirs, RUNTIME_DIR, sock].join(",")}`,
+        `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
         `--allow-write=${sock}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
         HOST_SCRIPT.pathname,
@@ -93,9 +96,32 @@ export class HostProcess {
       } catch { /* already gone */ }
       throw err;
     }
-    const host = new HostProcess(child, connection.conn, opts.log);
+    const host = new HostProcess(child, connection.conn, opts.log, opts.listener.slotsRoot);
     host.#readLoop(connection.reader, connection.leftover);
+    host.#prepareSpare();
     return host;
+  }
+
+  /**
+   * A slot for a new instance: one with an idle worker already waiting when there is one. Another
+   * spare is prepared at once, so the next scale-up does not wait for a worker either.
+   */
+  claimSlot(): string {
+    const slot = this.#spares.shift() ?? this.#newSlot();
+    // Not at once: the instance being started should have the host's CPU first.
+    setTimeout(() => this.#prepareSpare(), SPARE_DELAY_MS);
+    return slot;
+  }
+
+  #newSlot(): string {
+    return `${this.slotsRoot}/${this.child.pid}-${this.#slotSeq++}`;
+  }
+
+  #prepareSpare() {
+    if (this.#gone) return;
+    const slot = this.#newSlot();
+    this.#spares.push(slot);
+    this.send(FrameType.PrepareSpare, 0, jsonPayload({ slot }));
   }
 
   get gone(): boolean {

@@ -10,7 +10,7 @@ import { FrameType, jsonPayload, parseJson } from "../../runtime/protocol.ts";
 import type { Frame } from "../../runtime/protocol.ts";
 import { prepareBody } from "../../runtime/body_channel.ts";
 import type { StartInstance } from "../../runtime/host.ts";
-import { HostProcess, type HostSpawnOptions } from "./host_process.ts";
+import type { HostProcess } from "./host_process.ts";
 import { RequestRelay } from "./request_relay.ts";
 import { errorResponse } from "./error_response.ts";
 import type { Logger } from "../log.ts";
@@ -21,8 +21,8 @@ export interface RevisionRuntimeSpec {
   revision: string;
   /** The revision's code snapshot; the only directory its instances may read. */
   bundleDir: string;
-  /** Its entry module inside bundleDir. */
-  moduleUrl: string;
+  /** Its entry module, relative to bundleDir (`main.ts`). */
+  entry: string;
   env: Record<string, string>;
   /** Hard limit of requests in flight per instance; 0 = unlimited. */
   containerConcurrency: number;
@@ -43,7 +43,8 @@ export interface PoolLimits {
 }
 
 export interface PoolDeps {
-  host: Omit<HostSpawnOptions, "log">;
+  /** A pool host for this revision: a pre-warmed one when there is one. */
+  acquireHost: (log: Logger) => Promise<HostProcess>;
   limits: PoolLimits;
   log: Logger;
   /** Called whenever the number of ready or desired instances changes. */
@@ -52,14 +53,59 @@ export interface PoolDeps {
 
 type InstanceState = "starting" | "ready" | "draining";
 
+/**
+ * Time-weighted concurrency (requests in flight or queued) and request counts between samples,
+ * the way Knative's queue-proxy and activator report them.
+ */
+class ConcurrencyMeter {
+  #current = 0;
+  #area = 0;
+  #since = Date.now();
+  #lastChange = Date.now();
+  #requests = 0;
+
+  enter(now: number) {
+    this.#advance(now);
+    this.#current++;
+    this.#requests++;
+  }
+
+  leave(now: number) {
+    this.#advance(now);
+    this.#current = Math.max(0, this.#current - 1);
+  }
+
+  sample(now: number): { concurrency: number; requests: number } {
+    this.#advance(now);
+    const span = now - this.#since;
+    const out = {
+      concurrency: span > 0 ? this.#area / span : this.#current,
+      requests: this.#requests,
+    };
+    this.#area = 0;
+    this.#requests = 0;
+    this.#since = now;
+    return out;
+  }
+
+  #advance(now: number) {
+    this.#area += this.#current * Math.max(0, now - this.#lastChange);
+    this.#lastChange = now;
+  }
+}
+
 interface Instance {
   id: number;
   host: HostProcess;
+  /** The path linked to the code bundle, the only one the instance may read. */
+  slot: string;
   state: InstanceState;
   inFlight: number;
   heapUsed: number;
   cpuMicros: number;
+  /** performance.now() when the start began, and when its host was there. */
   startedAt: number;
+  hostAt: number;
   /** Settles the start() of the first instance. */
   onStarted?: (error?: string) => void;
 }
@@ -81,6 +127,13 @@ export class RevisionPool {
   #pongWaiters = new Map<number, () => void>();
   /** The last reason an instance failed to start or died, for status and errors. */
   lastError: string | null = null;
+  /** At most this many instances (0 = unlimited); set by the autoscaler from max-scale. */
+  maxScale = 0;
+  /** Called when a request arrives for a revision with no instance: the activator pokes the autoscaler. */
+  onColdRequest?: () => void;
+  #meter = new ConcurrencyMeter();
+  #coldStarts: number[] = [];
+  #coldSince: number | null = null;
 
   constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {}
 
@@ -104,6 +157,30 @@ export class RevisionPool {
     return this.#queue.length;
   }
 
+  /** Average concurrency and request count since the previous sample (the autoscaler's per-second input). */
+  sample(now = Date.now()): { concurrency: number; requests: number } {
+    return this.#meter.sample(now);
+  }
+
+  /** Summed resource use of the ready instances, from their heartbeats: CPU microseconds and heap bytes. */
+  usage(): { cpuMicros: number; heapBytes: number; instances: number } {
+    let cpuMicros = 0;
+    let heapBytes = 0;
+    let instances = 0;
+    for (const i of this.#instances.values()) {
+      if (i.state !== "ready") continue;
+      cpuMicros += i.cpuMicros;
+      heapBytes += i.heapUsed;
+      instances++;
+    }
+    return { cpuMicros, heapBytes, instances };
+  }
+
+  /** Durations (ms) of cold starts completed since the last call: first held request to its instance ready. */
+  takeColdStarts(): number[] {
+    return this.#coldStarts.splice(0);
+  }
+
   /** Starts one instance and resolves when it serves, or rejects with the reason it could not load. */
   async start(): Promise<void> {
     if (this.#desired < 1) this.#desired = 1;
@@ -118,17 +195,26 @@ export class RevisionPool {
   scaleTo(n: number) {
     this.#desired = Math.max(0, n);
     this.#converge();
+    // At zero with nothing left, the host process goes too: an idle revision costs nothing.
+    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
+      this.#host.kill("scaled to zero");
+      this.#host = null;
+    }
   }
 
   /** Serves a request; `url` is what the function sees, `clientIp` becomes X-Forwarded-For. */
   async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
     if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
     const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
+    this.#meter.enter(Date.now());
     let instance = this.#pick();
     if (instance) instance.inFlight++;
     else {
       const waited = await this.#wait(deadline);
-      if (waited instanceof Response) return waited;
+      if (waited instanceof Response) {
+        this.#meter.leave(Date.now());
+        return waited;
+      }
       instance = waited;
     }
     return this.#forward(instance, request, url, deadline, clientIp);
@@ -185,8 +271,18 @@ export class RevisionPool {
         },
       };
       this.#queue.push(waiter);
-      // Activator: a request for a revision at zero starts an instance at once.
-      if (this.#desired === 0) this.#desired = 1;
+      if (this.#liveCount() === 0) {
+        // Activator: a request for a revision at zero starts an instance at once and pokes the autoscaler.
+        this.#coldSince ??= Date.now();
+        if (this.#desired === 0) this.#desired = 1;
+        this.onColdRequest?.();
+      } else if (this.spec.containerConcurrency === 1) {
+        // Event gateway mode: one request per instance; start another rather than queue behind a busy one.
+        const starting = [...this.#instances.values()].filter((i) => i.state === "starting").length;
+        if (starting < this.#queue.length && (this.maxScale === 0 || this.#liveCount() < this.maxScale)) {
+          this.#desired = Math.max(this.#desired, this.#liveCount() + 1);
+        }
+      }
       this.#converge();
     });
   }
@@ -212,6 +308,7 @@ export class RevisionPool {
     const host = instance.host;
     const relay = new RequestRelay(host, host.nextStreamId(), instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
+      this.#meter.leave(Date.now());
       this.#release(instance);
     });
     this.#relays.set(relay.id, relay);
@@ -256,15 +353,16 @@ export class RevisionPool {
 
   #converge() {
     if (this.#stopped) return;
+    const want = this.maxScale > 0 ? Math.min(this.#desired, this.maxScale) : this.#desired;
     let live = 0;
     for (const i of this.#instances.values()) if (i.state !== "draining") live++;
-    for (; live < this.#desired; live++) this.#startInstance();
-    if (live > this.#desired) {
+    for (; live < want; live++) this.#startInstance();
+    if (live > want) {
       // Stop the least busy first; a busy instance drains before it stops.
       const candidates = [...this.#instances.values()].filter((i) => i.state === "ready")
         .sort((a, b) => a.inFlight - b.inFlight);
       for (const i of candidates) {
-        if (live <= this.#desired) break;
+        if (live <= want) break;
         live--;
         if (i.inFlight === 0) this.#stopInstance(i);
         else i.state = "draining";
@@ -275,6 +373,7 @@ export class RevisionPool {
 
   async #startInstance(onStarted?: (error?: string) => void) {
     const id = this.#nextInstance++;
+    const begun = performance.now();
     let host: HostProcess;
     try {
       host = await this.#ensureHost();
@@ -285,21 +384,32 @@ export class RevisionPool {
       this.#refuseAllIfNoInstances();
       return;
     }
+    const slot = host.claimSlot();
+    try {
+      await Deno.symlink(this.spec.bundleDir, slot);
+    } catch (err) {
+      this.lastError = `linking the code for instance ${id} failed: ${(err as Error).message}`;
+      onStarted?.(this.lastError);
+      this.#refuseAllIfNoInstances();
+      return;
+    }
     const instance: Instance = {
       id,
       host,
+      slot,
       state: "starting",
       inFlight: 0,
       heapUsed: 0,
       cpuMicros: 0,
-      startedAt: Date.now(),
+      startedAt: begun,
+      hostAt: performance.now(),
       onStarted,
     };
     this.#instances.set(id, instance);
     const start: StartInstance = {
       instance: id,
-      moduleUrl: this.spec.moduleUrl,
-      bundleDir: this.spec.bundleDir,
+      slot,
+      moduleUrl: `file://${slot}/${this.spec.entry}`,
       service: this.spec.service,
       namespace: this.spec.namespace,
       revision: this.spec.revision,
@@ -320,10 +430,7 @@ export class RevisionPool {
   #ensureHost(): Promise<HostProcess> {
     if (this.#host && !this.#host.gone) return Promise.resolve(this.#host);
     if (this.#hostSpawning) return this.#hostSpawning;
-    this.#hostSpawning = HostProcess.spawn({
-      ...this.deps.host,
-      log: this.deps.log.child(this.spec.revision),
-    })
+    this.#hostSpawning = this.deps.acquireHost(this.deps.log.child(this.spec.revision))
       .then((host) => {
         this.#host = host;
         host.onFrame = (f) => this.#onFrame(host, f);
@@ -342,6 +449,15 @@ export class RevisionPool {
         i.state = "ready";
         i.onStarted?.();
         i.onStarted = undefined;
+        if (this.#coldSince !== null) {
+          this.#coldStarts.push(Date.now() - this.#coldSince);
+          this.#coldSince = null;
+        }
+        const now = performance.now();
+        this.deps.log.info(
+          `${this.spec.revision}: instance ${i.id} ready in ${(now - i.startedAt).toFixed(1)} ms ` +
+            `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
+        );
         this.deps.onScaleChange?.();
         if (this.#liveCount() > this.#desired) this.#converge();
         this.#drainQueue();
@@ -384,6 +500,7 @@ export class RevisionPool {
   }
 
   #instanceFailed(instance: Instance, error: string) {
+    unlink(instance.slot);
     this.lastError = error;
     this.deps.log.warn(`${this.spec.revision}: instance ${instance.id} failed: ${error}`);
     this.#instances.delete(instance.id);
@@ -403,6 +520,7 @@ export class RevisionPool {
     for (const [id, i] of this.#instances) {
       if (i.host !== host) continue;
       this.#instances.delete(id);
+      unlink(i.slot);
       i.onStarted?.(`the pool host ${reason}`);
       lost++;
     }
@@ -430,6 +548,15 @@ export class RevisionPool {
   #stopInstance(instance: Instance) {
     this.#instances.delete(instance.id);
     if (!instance.host.gone) instance.host.send(FrameType.StopInstance, instance.id);
+    unlink(instance.slot);
+    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
+      this.#host.kill("scaled to zero");
+      this.#host = null;
+    }
     this.deps.onScaleChange?.();
   }
+}
+
+function unlink(slot: string) {
+  Deno.remove(slot).catch(() => {});
 }

@@ -1,0 +1,245 @@
+/**
+ * The loop that applies the pure deciders: every second it samples each revision's pool
+ * (concurrency, requests, CPU, heap) into its metric window; every tick it decides and scales the
+ * pool. A request for a revision at zero pokes it for an immediate decision.
+ */
+import {
+  type AutoscalerDefaults,
+  type AutoscalingSpec,
+  decide,
+  decideHpa,
+  type DeciderState,
+  type HpaState,
+  initialDeciderState,
+  initialHpaState,
+  MetricWindow,
+  parseAutoscalingSpec,
+} from "./mod.ts";
+import type { ResourceStore } from "../store/resource_store.ts";
+import type { Supervisor } from "../supervisor/supervisor.ts";
+import type { RevisionPool } from "../supervisor/revision_pool.ts";
+import type { Revision, Route } from "../resources/serving_kinds.ts";
+import { isReady } from "../resources/meta.ts";
+import type { Logger } from "../log.ts";
+
+const SAMPLE_MS = 1000;
+const MIB = 1024 * 1024;
+
+export interface AutoscalerDeps {
+  store: ResourceStore;
+  supervisor: Supervisor;
+  /** The pool of a ready revision, made on demand (min-scale and schedules start revisions with no requests). */
+  poolFor(namespace: string, revision: string): Promise<RevisionPool | undefined> | RevisionPool | undefined;
+  defaults: AutoscalerDefaults;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface ScalerSnapshot {
+  namespace: string;
+  revision: string;
+  service: string;
+  desired: number;
+  panicking: boolean;
+  /** The metric the revision scales on, averaged over the stable window. */
+  observedStable: number;
+  /** Requests per second over the last sample. */
+  observedRps: number;
+  /** Concurrency over the last sample. */
+  observedConcurrency: number;
+  metric: string;
+  reason: string;
+}
+
+interface RevisionScaler {
+  namespace: string;
+  name: string;
+  service: string;
+  spec: AutoscalingSpec;
+  window: MetricWindow;
+  kpa?: DeciderState;
+  hpa?: HpaState;
+  lastCpuMicros: number | null;
+  lastSampleAt: number;
+  lastUsage: number;
+  lastConcurrency: number;
+  lastRps: number;
+  lastDesired: number | null;
+  panicking: boolean;
+  reason: string;
+}
+
+export class Autoscaler {
+  #scalers = new Map<string, RevisionScaler>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #lastTick = 0;
+  #now: () => number;
+
+  constructor(private readonly deps: AutoscalerDeps) {
+    this.#now = deps.now ?? Date.now;
+  }
+
+  start() {
+    this.#timer = setInterval(() => this.#sampleAll(), SAMPLE_MS);
+  }
+
+  stop() {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** The activator's poke: a request waits at a revision with no instance; decide now, not at the next tick. */
+  poke(namespace: string, revision: string) {
+    const scaler = this.#scalerFor(namespace, revision);
+    if (!scaler) return;
+    const pool = this.deps.supervisor.pool(namespace, revision);
+    const now = this.#now();
+    const s = pool?.sample(now);
+    const value = s ? Math.max(1, scaler.spec.metric === "rps" ? s.requests : s.concurrency) : 1;
+    scaler.window.record(now, value);
+    this.#decide(scaler, now, true);
+  }
+
+  snapshot(): ScalerSnapshot[] {
+    const now = this.#now();
+    return [...this.#scalers.values()].map((s) => ({
+      namespace: s.namespace,
+      revision: s.name,
+      service: s.service,
+      desired: s.lastDesired ?? 0,
+      panicking: s.panicking,
+      observedStable: s.window.average(now, s.spec.stableWindowMs),
+      observedRps: s.lastRps,
+      observedConcurrency: s.lastConcurrency,
+      metric: s.spec.metric,
+      reason: s.reason,
+    }));
+  }
+
+  #sampleAll() {
+    const now = this.#now();
+    const live = new Set<string>();
+    const reachable = this.#reachableRevisions();
+    for (const rev of this.deps.store.list<Revision>("Revision")) {
+      if (!isReady(rev)) continue;
+      const key = `${rev.metadata.namespace}/${rev.metadata.name}`;
+      live.add(key);
+      const scaler = this.#scalerFor(rev.metadata.namespace, rev.metadata.name, rev);
+      if (scaler) this.#sample(scaler, now);
+    }
+    for (const key of this.#scalers.keys()) if (!live.has(key)) this.#scalers.delete(key);
+    const tickDue = now - this.#lastTick >= this.deps.defaults.tickIntervalMs - SAMPLE_MS / 2;
+    if (!tickDue) return;
+    this.#lastTick = now;
+    for (const [key, scaler] of this.#scalers) this.#decide(scaler, now, reachable.has(key));
+  }
+
+  #sample(scaler: RevisionScaler, now: number) {
+    const pool = this.deps.supervisor.pool(scaler.namespace, scaler.name);
+    const elapsed = Math.max(1, now - scaler.lastSampleAt);
+    scaler.lastSampleAt = now;
+    if (!pool) {
+      scaler.lastConcurrency = 0;
+      scaler.lastRps = 0;
+      scaler.window.record(now, 0);
+      return;
+    }
+    const { concurrency, requests } = pool.sample(now);
+    scaler.lastConcurrency = concurrency;
+    scaler.lastRps = requests / (elapsed / 1000);
+    if (scaler.spec.class === "hpa") {
+      const usage = pool.usage();
+      if (scaler.spec.metric === "cpu") {
+        const delta = scaler.lastCpuMicros === null ? 0 : Math.max(0, usage.cpuMicros - scaler.lastCpuMicros);
+        scaler.lastCpuMicros = usage.cpuMicros;
+        scaler.lastUsage = delta / (elapsed * 1000);
+      } else {
+        scaler.lastUsage = usage.heapBytes / MIB;
+      }
+      return;
+    }
+    scaler.window.record(now, scaler.spec.metric === "rps" ? scaler.lastRps : concurrency);
+  }
+
+  async #decide(scaler: RevisionScaler, now: number, reachable: boolean) {
+    const pool = this.deps.supervisor.pool(scaler.namespace, scaler.name);
+    const ready = pool?.readyCount ?? 0;
+    let desired: number;
+    if (scaler.spec.class === "hpa") {
+      const d = decideHpa(scaler.hpa!, { readyInstances: ready, usage: scaler.lastUsage }, scaler.spec, now);
+      scaler.hpa = d.state;
+      desired = d.desired;
+      scaler.reason = d.reason;
+      scaler.panicking = false;
+    } else {
+      const averages = scaler.window.averages(now, scaler.spec);
+      const d = decide(scaler.kpa!, { readyInstances: ready, ...averages, reachable }, scaler.spec, now);
+      scaler.kpa = d.state;
+      desired = d.desired;
+      scaler.reason = d.reason;
+      scaler.panicking = d.panicking;
+    }
+    if (desired !== scaler.lastDesired) {
+      this.deps.log.info(
+        `${scaler.name}: scale ${scaler.lastDesired ?? ready} -> ${desired}: ${scaler.reason}`,
+      );
+    }
+    scaler.lastDesired = desired;
+    const target = pool ?? (desired > 0 ? await this.deps.poolFor(scaler.namespace, scaler.name) : undefined);
+    if (!target) return;
+    target.maxScale = scaler.spec.maxScale;
+    if (target.desired !== desired) target.scaleTo(desired);
+  }
+
+  #scalerFor(namespace: string, name: string, known?: Revision): RevisionScaler | undefined {
+    const key = `${namespace}/${name}`;
+    // Revisions are immutable: a revision's autoscaling settings never change once it exists.
+    const existing = this.#scalers.get(key);
+    if (existing) return existing;
+    const rev = known ?? this.deps.store.get<Revision>("Revision", namespace, name);
+    if (!rev || !isReady(rev)) return undefined;
+    const parsed = parseAutoscalingSpec({
+      annotations: rev.metadata.annotations ?? {},
+      containerConcurrency: rev.spec.containerConcurrency,
+    }, this.deps.defaults);
+    if (!parsed.ok) {
+      this.deps.log.warn(
+        `${name}: autoscaling annotations are invalid: ${parsed.errors.map((e) => e.message).join("; ")}`,
+      );
+      return undefined;
+    }
+    const spec = parsed.spec;
+    const now = this.#now();
+    const ready = this.deps.supervisor.pool(namespace, name)?.readyCount ?? 0;
+    const scaler: RevisionScaler = {
+      namespace,
+      name,
+      service: rev.metadata.labels?.["serving.knative.dev/service"] ?? name,
+      spec,
+      window: new MetricWindow(spec.stableWindowMs),
+      kpa: spec.class === "kpa" ? initialDeciderState(now, spec, ready) : undefined,
+      hpa: spec.class === "hpa" ? initialHpaState(spec, ready) : undefined,
+      lastCpuMicros: null,
+      lastSampleAt: now,
+      lastUsage: 0,
+      lastConcurrency: 0,
+      lastRps: 0,
+      lastDesired: null,
+      panicking: false,
+      reason: "starting",
+    };
+    this.#scalers.set(key, scaler);
+    return scaler;
+  }
+
+  /** Revisions some route sends traffic to or names by tag. */
+  #reachableRevisions(): Set<string> {
+    const out = new Set<string>();
+    for (const route of this.deps.store.list<Route>("Route")) {
+      for (const t of route.status?.traffic ?? []) {
+        if (t.percent > 0 || t.tag) out.add(`${route.metadata.namespace}/${t.revisionName}`);
+      }
+    }
+    return out;
+  }
+}
