@@ -13,6 +13,7 @@ import type { RouteTable } from "./router/route_table.ts";
 import type { KindInfo } from "./resources/kinds.ts";
 import type { UrlScheme } from "./serving/builders.ts";
 import type { DataPlaneEnv } from "./router/data_plane.ts";
+import type { ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 
 export interface NodeParts {
   config: ServeConfig;
@@ -30,6 +31,11 @@ export interface NodeParts {
    * header) is `http://{service}.{namespace}.{domain}:{port}/...` reaches that Service.
    */
   dataPlaneFetch: (request: Request) => Promise<Response>;
+  /**
+   * Adds demand the autoscaler combines with request-driven decisions by taking the maximum (e.g. a
+   * KafkaSource's consumer lag for the Service it feeds). Polled every autoscaler tick.
+   */
+  addScalingDemand: (source: () => ExternalDemand[]) => void;
 }
 
 export interface ExtensionHandle {

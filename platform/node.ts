@@ -22,7 +22,7 @@ import { getCondition } from "./resources/meta.ts";
 import { loadOrCreateToken } from "./api/admin_token.ts";
 import { serviceUrl } from "./serving/builders.ts";
 import { EXTENSIONS } from "./extensions.ts";
-import { Autoscaler } from "./autoscaler/autoscaler_loop.ts";
+import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
 
@@ -79,6 +79,7 @@ export class PlatformNode {
       now: () => new Date(),
     };
 
+    const demandSources: (() => ExternalDemand[])[] = [];
     const parts: NodeParts = {
       config,
       stateDir: state,
@@ -89,6 +90,7 @@ export class PlatformNode {
       scheme,
       log,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
+      addScalingDemand: (source) => demandSources.push(source),
     };
     const extensions: ExtensionHandle[] = [];
     for (const ext of EXTENSIONS) extensions.push(await ext.create(parts));
@@ -153,6 +155,7 @@ export class PlatformNode {
         log.error(`deploying ${name} failed: ${(err as Error).message}`);
       }
     }
+    for (const source of demandSources) autoscaler.addDemandSource(source);
     autoscaler.start();
     node.#autoscaler = autoscaler;
     for (const ext of extensions) await ext.start?.();

@@ -69,8 +69,21 @@ interface RevisionScaler {
   reason: string;
 }
 
+/**
+ * Demand from outside the request path, e.g. consumer lag of a KafkaSource feeding a Service
+ * (as KEDA's Kafka scaler): instances the Service needs. It combines with the request-driven
+ * decision by taking the maximum, spread over the Service's routed revisions by their percent.
+ */
+export interface ExternalDemand {
+  namespace: string;
+  service: string;
+  instances: number;
+  reason: string;
+}
+
 export class Autoscaler {
   #scalers = new Map<string, RevisionScaler>();
+  #demandSources: (() => ExternalDemand[])[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastTick = 0;
   #now: () => number;
@@ -97,7 +110,12 @@ export class Autoscaler {
     const s = pool?.sample(now);
     const value = s ? Math.max(1, scaler.spec.metric === "rps" ? s.requests : s.concurrency) : 1;
     scaler.window.record(now, value);
-    this.#decide(scaler, now, true);
+    this.#decide(scaler, now, true, this.#externalDemand().get(`${namespace}/${revision}`));
+  }
+
+  /** Registers a source of external demand, polled every tick. */
+  addDemandSource(source: () => ExternalDemand[]) {
+    this.#demandSources.push(source);
   }
 
   snapshot(): ScalerSnapshot[] {
@@ -131,7 +149,34 @@ export class Autoscaler {
     const tickDue = now - this.#lastTick >= this.deps.defaults.tickIntervalMs - SAMPLE_MS / 2;
     if (!tickDue) return;
     this.#lastTick = now;
-    for (const [key, scaler] of this.#scalers) this.#decide(scaler, now, reachable.has(key));
+    const demand = this.#externalDemand();
+    for (const [key, scaler] of this.#scalers) {
+      this.#decide(scaler, now, reachable.has(key) || demand.has(key), demand.get(key));
+    }
+  }
+
+  /** External demand per revision key, split over each Service's routed revisions by percent. */
+  #externalDemand(): Map<string, { instances: number; reason: string }> {
+    const out = new Map<string, { instances: number; reason: string }>();
+    const demands = this.#demandSources.flatMap((source) => {
+      try {
+        return source();
+      } catch (err) {
+        this.deps.log.warn(`a scaling demand source failed: ${err}`);
+        return [];
+      }
+    });
+    for (const d of demands) {
+      if (d.instances <= 0) continue;
+      const route = this.deps.store.get<Route>("Route", d.namespace, d.service);
+      for (const t of route?.status?.traffic ?? []) {
+        if (t.percent <= 0) continue;
+        const key = `${d.namespace}/${t.revisionName}`;
+        const instances = Math.ceil(d.instances * t.percent / 100);
+        if ((out.get(key)?.instances ?? 0) < instances) out.set(key, { instances, reason: d.reason });
+      }
+    }
+    return out;
   }
 
   #sample(scaler: RevisionScaler, now: number) {
@@ -161,7 +206,12 @@ export class Autoscaler {
     scaler.window.record(now, scaler.spec.metric === "rps" ? scaler.lastRps : concurrency);
   }
 
-  async #decide(scaler: RevisionScaler, now: number, reachable: boolean) {
+  async #decide(
+    scaler: RevisionScaler,
+    now: number,
+    reachable: boolean,
+    external?: { instances: number; reason: string },
+  ) {
     const pool = this.deps.supervisor.pool(scaler.namespace, scaler.name);
     const ready = pool?.readyCount ?? 0;
     let desired: number;
@@ -178,6 +228,15 @@ export class Autoscaler {
       desired = d.desired;
       scaler.reason = d.reason;
       scaler.panicking = d.panicking;
+    }
+    if (external && external.instances > desired) {
+      const capped = scaler.spec.maxScale > 0
+        ? Math.min(external.instances, scaler.spec.maxScale)
+        : external.instances;
+      if (capped > desired) {
+        desired = capped;
+        scaler.reason = `${capped}: ${external.reason} (above the request-driven decision: ${scaler.reason})`;
+      }
     }
     if (desired !== scaler.lastDesired) {
       this.deps.log.info(
