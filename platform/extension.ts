@@ -46,6 +46,8 @@ export interface ExtensionHandle {
   /** Called once the node serves, to begin work (consumers, schedules, reconcile of stored objects). */
   start?: () => void | Promise<void>;
   stop?: () => void | Promise<void>;
+  /** Prometheus text appended to the node's `/metrics`. */
+  metrics?: () => string;
 }
 
 export interface PlatformExtension {

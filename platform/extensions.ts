@@ -1,4 +1,9 @@
 /** The feature areas every platform node runs, in start order. Add one line per area. */
 import type { PlatformExtension } from "./extension.ts";
+import { brokerExtension } from "./eventing/broker/broker_extension.ts";
+import { sourcesExtension } from "./eventing/sources/sources_extension.ts";
 
-export const EXTENSIONS: PlatformExtension[] = [];
+export const EXTENSIONS: PlatformExtension[] = [
+  brokerExtension,
+  sourcesExtension,
+];

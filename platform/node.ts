@@ -125,7 +125,8 @@ export class PlatformNode {
         }
         return true;
       },
-      metrics: () => renderMetrics(supervisor, late.autoscaler),
+      metrics: () =>
+        renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
     const adminServer = Deno.serve(
       { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },

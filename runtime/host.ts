@@ -21,6 +21,8 @@ export interface StartInstance extends InstanceInit {
 }
 
 const HEARTBEAT_MS = 1000;
+/** The SDK functions import as `denative/...` (the host's import map points here); readable by instances. */
+const RUNTIME_DIR = new URL("./", import.meta.url).pathname;
 const [socketPath, token] = Deno.args;
 
 const conn = await Deno.connect({ transport: "unix", path: socketPath });
@@ -42,7 +44,7 @@ function createWorker(slot: string): Worker {
     type: "module",
     deno: {
       permissions: {
-        read: [slot],
+        read: [slot, RUNTIME_DIR],
         net: true,
         env: false,
         write: false,

@@ -26,6 +26,20 @@ export function serviceUrl(name: string, namespace: string, scheme: UrlScheme, t
   return `http://${serviceHost(name, namespace, scheme, tag)}${port}`;
 }
 
+/**
+ * A URL a function's own `fetch` can reach. Deno does not resolve `*.localhost` the way browsers and
+ * curl do, so on the `localhost` domain a Service URL becomes its path-based form on loopback:
+ * `http://hello.default.localhost:8080/x` -> `http://127.0.0.1:8080/function/hello.default/x`.
+ */
+export function functionReachableUrl(url: string, scheme: UrlScheme): string {
+  if (scheme.domain !== "localhost") return url;
+  const u = new URL(url);
+  const labels = u.hostname.split(".");
+  if (labels.length !== 3 || labels[2] !== "localhost") return url;
+  const path = u.pathname === "/" ? "" : u.pathname;
+  return `http://127.0.0.1:${u.port || scheme.port}/function/${labels[0]}.${labels[1]}${path}${u.search}`;
+}
+
 function ownerRef(owner: KObject) {
   return {
     apiVersion: owner.apiVersion,

@@ -17,6 +17,8 @@ export class HostListener {
   readonly socketPath: string;
   /** Where instance slots (links to code bundles) live; pool hosts may read only here. */
   readonly slotsRoot: string;
+  /** Lets functions import the SDK as `denative/cloud_event.ts`, as they do in this repository. */
+  readonly importMapPath: string;
   #listener: Deno.Listener<Deno.UnixConn>;
   #waiting = new Map<string, (c: HostConnection) => void>();
 
@@ -24,6 +26,9 @@ export class HostListener {
     this.socketPath = `${dir}/hosts.sock`;
     this.slotsRoot = `${dir}/slots`;
     Deno.mkdirSync(this.slotsRoot);
+    this.importMapPath = `${dir}/import_map.json`;
+    const runtime = new URL("../../runtime/", import.meta.url).href;
+    Deno.writeTextFileSync(this.importMapPath, JSON.stringify({ imports: { "denative/": runtime } }));
     this.#listener = Deno.listen({ transport: "unix", path: this.socketPath });
     this.#acceptLoop();
   }

@@ -69,6 +69,7 @@ export class HostProcess {
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
         `--allow-write=${sock}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
+        `--import-map=${opts.listener.importMapPath}`,
         HOST_SCRIPT.pathname,
         sock,
         token,

@@ -1,0 +1,144 @@
+/**
+ * The durable Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on
+ * the data port, the event log in the node's SQLite database, the dispatcher that delivers it, and
+ * the reconciler that keeps statuses current. `metrics()` gives the broker's Prometheus series.
+ */
+import type { ExtensionHandle, NodeParts, PlatformExtension } from "../../extension.ts";
+import type { WatchEvent } from "../../store/resource_store.ts";
+import { systemClock } from "../delivery/clock.ts";
+import { EventSender } from "../event_sender.ts";
+import { type Broker, isDefaultClass } from "./broker_resource.ts";
+import { BrokerMetrics } from "./broker_metrics.ts";
+import { BrokerReconciler } from "./broker_reconciler.ts";
+import { CommitBatcher } from "./commit_batcher.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { EventLog } from "./event_log.ts";
+import { eventingKinds } from "./eventing_registry.ts";
+import { mountIngress } from "./ingress.ts";
+import { TriggerDelivery } from "./trigger_delivery.ts";
+import { TriggerIndex } from "./trigger_index.ts";
+import type { Trigger } from "./trigger_resource.ts";
+
+/** Deliveries of one trigger in flight at once. */
+export const TRIGGER_CONCURRENCY = 100;
+/** How long a stopping node lets running deliveries finish, ms. */
+const STOP_GRACE_MS = 5_000;
+
+export interface BrokerHandle extends ExtensionHandle {
+  /** Prometheus text exposition of the broker's counters. */
+  metrics(): string;
+}
+
+export const brokerExtension: PlatformExtension = {
+  name: "eventing-broker",
+  create: (parts) => createBroker(parts),
+};
+
+export function createBroker(parts: NodeParts): BrokerHandle {
+  const { store } = parts;
+  const log = parts.log.child("broker");
+  const metrics = new BrokerMetrics();
+  const sender = new EventSender(parts);
+  const index = new TriggerIndex();
+  const eventLog = new EventLog(store.db);
+  const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log });
+  const brokers = new Set<string>();
+  const key = (ns: string, name: string) => `${ns}/${name}`;
+
+  // deno-lint-ignore prefer-const
+  let dispatcher: Dispatcher;
+  const batcher = new CommitBatcher(eventLog, {
+    fanout: (ns, broker, event) => index.matching(ns, broker, event),
+    committed: (rows) => dispatcher.offer(rows),
+    now: () => Date.now(),
+    failed: (err) => log.error(`writing the broker log failed: ${err}`),
+  });
+  dispatcher = new Dispatcher({
+    log: eventLog,
+    batcher,
+    deliver: (row) => delivery.deliver(row),
+    redelivering: (row) => {
+      const t = index.get(row.triggerUid);
+      if (t) metrics.redelivery({ namespace: t.namespace, broker: t.broker, trigger: t.name });
+    },
+    concurrency: TRIGGER_CONCURRENCY,
+  });
+  const reconciler = new BrokerReconciler({
+    store,
+    sender,
+    scheme: parts.scheme,
+    listenHost: parts.config.host,
+    now: () => new Date(),
+    log,
+  });
+
+  const indexTrigger = (trigger: Trigger) => {
+    try {
+      index.upsert(trigger);
+    } catch (err) {
+      log.error(`trigger ${trigger.metadata.namespace}/${trigger.metadata.name}: ${(err as Error).message}`);
+    }
+  };
+  const forgetTrigger = (uid: string | undefined) => {
+    if (!uid) return;
+    index.remove(uid);
+    dispatcher.removeTrigger(uid);
+    delivery.forget(uid);
+    const dropped = eventLog.dropTrigger(uid);
+    if (dropped > 0) log.info(`dropped ${dropped} undelivered event(s) of a deleted trigger`);
+  };
+
+  // Triggers and brokers are known before the ingress takes its first event.
+  for (const b of store.list<Broker>("Broker")) {
+    if (isDefaultClass(b)) brokers.add(key(b.metadata.namespace, b.metadata.name));
+  }
+  for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
+  for (const uid of eventLog.pendingTriggers()) if (!index.get(uid)) forgetTrigger(uid);
+
+  const onChange = (e: WatchEvent) => {
+    const obj = e.object;
+    delivery.invalidate();
+    if (obj.kind === "Broker") {
+      const k = key(obj.metadata.namespace, obj.metadata.name);
+      if (e.type !== "DELETED" && isDefaultClass(obj)) brokers.add(k);
+      else brokers.delete(k);
+    } else if (obj.kind === "Trigger") {
+      if (e.type === "DELETED") forgetTrigger(obj.metadata.uid);
+      else if (!index.get(obj.metadata.uid ?? "") || e.old?.metadata.generation !== obj.metadata.generation) {
+        indexTrigger(obj as Trigger);
+      }
+    }
+    reconciler.onChange(e);
+  };
+  const unwatch = store.watch(onChange);
+
+  return {
+    kinds: eventingKinds(),
+    mount: (app) =>
+      mountIngress(app, {
+        serves: (ns, name) => brokers.has(key(ns, name)),
+        append: (request) => batcher.append(request),
+        metrics,
+      }),
+    start() {
+      reconciler.resyncAll();
+      dispatcher.resume(eventLog.pendingTriggers());
+      dispatcher.start();
+    },
+    async stop() {
+      unwatch();
+      reconciler.stop();
+      await dispatcher.stop(STOP_GRACE_MS);
+      batcher.close();
+    },
+    metrics() {
+      const pending = eventLog.pendingCounts();
+      return metrics.render(
+        [...pending].flatMap(([uid, value]) => {
+          const t = index.get(uid);
+          return t ? [{ labels: { namespace: t.namespace, broker: t.broker, trigger: t.name }, value }] : [];
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Keeps Broker and Trigger statuses current: a broker's address and readiness, a trigger's
+ * resolved subscriber and readiness. Reconciles run on a work queue, when the object changes and
+ * when something they refer to (a Service, a Broker, any addressable sink) appears, goes or moves.
+ */
+import type { Logger } from "../../log.ts";
+import type { KObject } from "../../resources/meta.ts";
+import type { UrlScheme } from "../../serving/builders.ts";
+import { WorkQueue } from "../../serving/work_queue.ts";
+import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
+import { mergeDelivery } from "../delivery/merge_delivery.ts";
+import type { EventSender } from "../event_sender.ts";
+import { brokerAddress } from "./broker_address.ts";
+import type { Broker } from "./broker_resource.ts";
+import { brokerStatus } from "./broker_status.ts";
+import type { Trigger } from "./trigger_resource.ts";
+import { triggerStatus } from "./trigger_status.ts";
+
+export interface BrokerReconcilerDeps {
+  store: ResourceStore;
+  sender: EventSender;
+  scheme: UrlScheme;
+  /** The data plane's listening host, for broker addresses. */
+  listenHost?: string;
+  now: () => Date;
+  log: Logger;
+}
+
+export class BrokerReconciler {
+  readonly queue: WorkQueue;
+
+  constructor(private readonly deps: BrokerReconcilerDeps) {
+    this.queue = new WorkQueue((key) => Promise.resolve(this.#reconcile(key)), deps.log);
+  }
+
+  resyncAll() {
+    for (const b of this.deps.store.list("Broker")) this.#enqueue("Broker", b);
+    for (const t of this.deps.store.list("Trigger")) this.#enqueue("Trigger", t);
+  }
+
+  onChange(e: WatchEvent) {
+    const { kind, metadata } = e.object;
+    if (kind === "Trigger") {
+      this.#enqueue("Trigger", e.object);
+      return;
+    }
+    if (kind === "Broker") {
+      this.#enqueue("Broker", e.object);
+      for (const t of this.deps.store.list<Trigger>("Trigger", metadata.namespace)) {
+        if (t.spec.broker === metadata.name) this.#enqueue("Trigger", t);
+      }
+    }
+    // A sink may have appeared, gone or moved: whatever refers to it resolves again.
+    if (e.type !== "MODIFIED" || addressOf(e.object) !== addressOf(e.old)) this.resyncAll();
+  }
+
+  stop() {
+    this.queue.stop();
+  }
+
+  #enqueue(kind: "Broker" | "Trigger", obj: KObject) {
+    this.queue.enqueue(`${kind}/${obj.metadata.namespace}/${obj.metadata.name}`);
+  }
+
+  #reconcile(key: string) {
+    const [kind, namespace, name] = key.split("/");
+    const { store, sender, scheme, now } = this.deps;
+    if (kind === "Broker") {
+      const broker = store.get<Broker>("Broker", namespace, name);
+      if (!broker) return;
+      const dls = broker.spec?.delivery?.deadLetterSink;
+      const status = brokerStatus(broker, {
+        address: brokerAddress(namespace, name, scheme, this.deps.listenHost),
+        deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
+      }, now());
+      store.updateStatus<Broker>("Broker", namespace, name, status);
+      return;
+    }
+    const trigger = store.get<Trigger>("Trigger", namespace, name);
+    if (!trigger) return;
+    const broker = store.get<Broker>("Broker", namespace, trigger.spec.broker);
+    const dls = mergeDelivery(trigger.spec.delivery, broker?.spec?.delivery).deadLetterSink;
+    const status = triggerStatus(trigger, {
+      broker,
+      subscriber: sender.resolveSink(trigger.spec.subscriber, namespace),
+      deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
+    }, now());
+    store.updateStatus<Trigger>("Trigger", namespace, name, status);
+  }
+}
+
+function addressOf(obj: KObject | undefined): string | undefined {
+  const status = obj?.status as { address?: { url?: string }; url?: string } | undefined;
+  return status?.address?.url ?? status?.url;
+}

@@ -1,0 +1,117 @@
+/**
+ * Delivers one row of the broker's log to its trigger's subscriber: finds the trigger and its broker,
+ * resolves subscriber and dead-letter sink, merges the delivery settings (trigger over broker),
+ * runs the delivery and counts its result; a reply comes back as an event for the same broker with
+ * its TTL decremented. Resolutions are cached until the resource store changes.
+ */
+import type { ResourceStore } from "../../store/resource_store.ts";
+import type { Clock } from "../delivery/clock.ts";
+import { type DeliveryPolicy, resolveDeliveryPolicy } from "../delivery/delivery_policy.ts";
+import { mergeDelivery } from "../delivery/merge_delivery.ts";
+import type { EventSender, SinkResolution } from "../event_sender.ts";
+import type { Broker } from "./broker_resource.ts";
+import type { BrokerMetrics, DeliveryResult } from "./broker_metrics.ts";
+import { replyWithTtl, withoutTtl } from "./broker_ttl.ts";
+import type { AppendRequest } from "./commit_batcher.ts";
+import { deliverEvent } from "./deliver_event.ts";
+import type { DeliveryRow } from "./event_log.ts";
+import type { IndexedTrigger, TriggerIndex } from "./trigger_index.ts";
+import type { Logger } from "../../log.ts";
+
+export interface TriggerDeliveryDeps {
+  store: ResourceStore;
+  index: TriggerIndex;
+  sender: EventSender;
+  metrics: BrokerMetrics;
+  clock: Clock;
+  log: Logger;
+}
+
+interface Resolved {
+  version: number;
+  trigger: IndexedTrigger;
+  policy: DeliveryPolicy;
+  subscriber: SinkResolution;
+  deadLetter?: SinkResolution;
+}
+
+const RESULT: Record<string, DeliveryResult> = {
+  delivered: "delivered",
+  "dead-lettered": "dead_lettered",
+  dropped: "dropped",
+};
+
+export class TriggerDelivery {
+  #version = 0;
+  #cache = new Map<string, Resolved>();
+
+  constructor(private readonly deps: TriggerDeliveryDeps) {}
+
+  /** Something in the store changed: resolve again on the next delivery. */
+  invalidate() {
+    this.#version++;
+  }
+
+  async deliver(row: DeliveryRow): Promise<AppendRequest[]> {
+    const target = this.#resolve(row.triggerUid);
+    if (!target) return []; // the trigger was deleted meanwhile
+    const { trigger } = target;
+    const labels = { namespace: trigger.namespace, broker: trigger.broker, trigger: trigger.name };
+    const outcome = await deliverEvent({
+      event: withoutTtl(row.event),
+      subscriber: target.subscriber,
+      policy: target.policy,
+      deadLetter: target.deadLetter,
+      clock: this.deps.clock,
+      send: (url, event, opts) => this.deps.sender.send(url, event, opts),
+    });
+    const latency = Math.max(0, this.deps.clock.now() - row.acceptedAt) / 1000;
+    this.deps.metrics.delivery(labels, RESULT[outcome.kind], outcome.attempts, latency);
+    if (outcome.kind === "dropped") {
+      this.deps.log.warn(
+        `trigger ${trigger.namespace}/${trigger.name}: event ${row.event.id} dropped after ` +
+          `${outcome.attempts} attempt(s) (last status ${outcome.failure.status}): ${outcome.reason}`,
+      );
+    }
+    if (outcome.kind !== "delivered" || !outcome.reply) return [];
+    const reply = replyWithTtl(outcome.reply, row.event);
+    if (!reply) {
+      this.deps.metrics.ttlExpiredEvent(trigger.namespace, trigger.broker);
+      return [];
+    }
+    this.deps.metrics.reply(trigger.namespace, trigger.broker);
+    return [{ namespace: trigger.namespace, broker: trigger.broker, events: [reply] }];
+  }
+
+  #resolve(uid: string): Resolved | undefined {
+    const trigger = this.deps.index.get(uid);
+    if (!trigger) return undefined;
+    const cached = this.#cache.get(uid);
+    if (cached && cached.version === this.#version && cached.trigger === trigger) return cached;
+    const { namespace } = trigger;
+    const broker = this.deps.store.get<Broker>("Broker", namespace, trigger.broker);
+    const merged = mergeDelivery(trigger.trigger.spec.delivery, broker?.spec?.delivery);
+    let policy: DeliveryPolicy;
+    try {
+      policy = resolveDeliveryPolicy(merged);
+    } catch {
+      // The broker's settings were validated on their own; a mix cannot be invalid, but stay safe.
+      policy = resolveDeliveryPolicy(trigger.trigger.spec.delivery ?? {});
+    }
+    const resolved: Resolved = {
+      version: this.#version,
+      trigger,
+      policy,
+      subscriber: this.deps.sender.resolveSink(trigger.trigger.spec.subscriber, namespace),
+      deadLetter: policy.deadLetterSink
+        ? this.deps.sender.resolveSink(policy.deadLetterSink, namespace)
+        : undefined,
+    };
+    this.#cache.set(uid, resolved);
+    return resolved;
+  }
+
+  forget(uid: string) {
+    this.#cache.delete(uid);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Knative's `sources.knative.dev/v1` ApiServerSource: schema, defaulting (`mode: Reference`) and
+ * validation. Denative's "API server" is its own resource store: the source watches the objects
+ * of the listed `resources` (apiVersion, kind, optional label `selector`) in its namespace.
+ */
+import { z } from "zod";
+import type { Condition, KObject } from "../../resources/meta.ts";
+import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
+import { type TriggerFilterSpec, validateFilters } from "../filters/mod.ts";
+import { CeOverridesSchema, SinkSchema, SourceMeta, SOURCES_V1 } from "./source_spec.ts";
+import { LabelSelectorSchema } from "./label_selector.ts";
+
+export const REFERENCE_MODE = "Reference";
+export const RESOURCE_MODE = "Resource";
+
+/** `group/version` or a core `version`, as Kubernetes' ParseGroupVersion accepts. */
+const GROUP_VERSION = /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]+$/;
+
+const apiVersion = z.string({ error: "is required" }).regex(
+  GROUP_VERSION,
+  "must be a group/version such as serving.knative.dev/v1, or v1",
+);
+const kind = z.string({ error: "is required" }).refine((k) => k.trim() !== "", "is required");
+
+const ResourceSpec = z.looseObject({
+  apiVersion,
+  kind,
+  selector: LabelSelectorSchema.optional(),
+});
+
+const ApiServerSourceSpec = z.looseObject({
+  resources: z.array(ResourceSpec, { error: "is required" }).min(1, "is required: at least one resource"),
+  owner: z.looseObject({ apiVersion, kind }).optional(),
+  mode: z.string().optional(),
+  serviceAccountName: z.string().optional(),
+  namespaceSelector: LabelSelectorSchema.optional(),
+  filters: z.array(z.unknown()).optional(),
+  sink: SinkSchema,
+  ceOverrides: CeOverridesSchema.optional(),
+});
+export type ApiServerSourceSpec = z.infer<typeof ApiServerSourceSpec>;
+
+const ApiServerSourceDocument = z.looseObject({
+  apiVersion: z.literal(SOURCES_V1),
+  kind: z.literal("ApiServerSource"),
+  metadata: SourceMeta,
+  spec: ApiServerSourceSpec,
+});
+
+export interface ApiServerSource extends KObject {
+  spec: ApiServerSourceSpec & { mode: "Reference" | "Resource" };
+  status?: {
+    observedGeneration?: number;
+    conditions?: Condition[];
+    sinkUri?: string;
+    namespaces?: string[];
+  };
+}
+
+/** Validates an ApiServerSource and fills Knative's defaults (`mode: Reference`, account `default`). */
+export function parseApiServerSource(doc: unknown): { source: ApiServerSource; errors: FieldError[] } {
+  const parsed = ApiServerSourceDocument.safeParse(doc);
+  if (!parsed.success) return { source: doc as ApiServerSource, errors: zodFieldErrors(parsed.error) };
+  const source = parsed.data as unknown as ApiServerSource;
+  const spec = source.spec;
+  spec.mode ??= REFERENCE_MODE;
+  spec.serviceAccountName ??= "default";
+  const errors: FieldError[] = [];
+  if (spec.mode !== REFERENCE_MODE && spec.mode !== RESOURCE_MODE) {
+    errors.push({ path: "spec.mode", message: `must be "${REFERENCE_MODE}" or "${RESOURCE_MODE}"` });
+  }
+  if (spec.filters?.length) errors.push(...validateFilters(spec.filters, "spec.filters"));
+  return { source, errors };
+}
+
+/** The source's `filters` as the trigger filter compiler takes them. */
+export function filterSpecOf(source: ApiServerSource): TriggerFilterSpec {
+  return { filters: (source.spec.filters ?? []) as TriggerFilterSpec["filters"] };
+}
