@@ -10,8 +10,8 @@
  *
  * @example
  * ```ts
- * // functions/greeter/main.ts (cloud_event.ts copied beside it, or imported from runtime/)
- * import { cloudEvent, sendEvent } from "./cloud_event.ts";
+ * // functions/greeter/main.ts (the SDK is importable as denative/cloud_event.ts)
+ * import { cloudEvent, sendEvent } from "denative/cloud_event.ts";
  *
  * export default cloudEvent<{ name: string }>(async (event, ctx) => {
  *   console.log(`${ctx.revision} got ${event.type} from ${event.source}`);

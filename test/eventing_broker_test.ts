@@ -308,10 +308,9 @@ Deno.test("eventing: the durable broker, its triggers and deliveries", async (t)
       "the function SDK decodes events in a real instance and replies through the broker",
       async () => {
         const dir = await Deno.makeTempDir();
-        await Deno.copyFile(new URL("../runtime/cloud_event.ts", import.meta.url), `${dir}/cloud_event.ts`);
         await Deno.writeTextFile(
           `${dir}/main.ts`,
-          `import { cloudEvent } from "./cloud_event.ts";
+          `import { cloudEvent } from "denative/cloud_event.ts";
 export default cloudEvent<{ id: string }>((event, ctx) => {
   if (event.type !== "sdk.in") return;
   return { type: "sdk.out", source: "/" + ctx.service, data: { got: event.data?.id, tenant: event.tenant } };
