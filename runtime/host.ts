@@ -60,12 +60,14 @@ function startInstance(spec: StartInstance) {
   const worker = spares.get(spec.slot) ?? createWorker(spec.slot);
   spares.delete(spec.slot);
   worker.onmessage = (e: MessageEvent) => {
-    const [type, stream, payload] = e.data as [FrameType, number, Bytes];
-    if (
-      type === FrameType.Response || type === FrameType.End || type === FrameType.Abort ||
-      type === FrameType.ResponseError
-    ) streams.delete(stream);
-    out.write(type, stream, payload);
+    // A worker posts the frames of one event-loop turn together.
+    for (const [type, stream, payload] of e.data as [FrameType, number, Bytes][]) {
+      if (
+        type === FrameType.Response || type === FrameType.End || type === FrameType.Abort ||
+        type === FrameType.ResponseError
+      ) streams.delete(stream);
+      out.write(type, stream, payload);
+    }
   };
   worker.onerror = (e) => {
     e.preventDefault();
@@ -82,6 +84,21 @@ function failInstance(id: number, worker: Worker, error: string) {
   out.write(FrameType.InstanceFailed, id, jsonPayload({ error }));
 }
 
+/** Frames bound for each worker during one socket read, posted as one message per worker. */
+const outbox = new Map<Worker, { frames: [FrameType, number, Bytes][]; transfer: ArrayBuffer[] }>();
+
+function toWorker(worker: Worker, type: FrameType, stream: number, payload: Bytes, transfer = true) {
+  let box = outbox.get(worker);
+  if (!box) outbox.set(worker, box = { frames: [], transfer: [] });
+  box.frames.push([type, stream, payload]);
+  if (transfer && payload.byteLength > 0) box.transfer.push(payload.buffer);
+}
+
+function flushOutbox() {
+  for (const [worker, box] of outbox) worker.postMessage(box.frames, box.transfer);
+  outbox.clear();
+}
+
 function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
   const { type, stream, payload } = frame;
   switch (type) {
@@ -92,8 +109,7 @@ function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
         return;
       }
       streams.set(stream, worker);
-      const head = payload.subarray(4);
-      worker.postMessage([type, stream, head], [head.buffer]);
+      toWorker(worker, type, stream, payload.subarray(4));
       return;
     }
     case FrameType.Body:
@@ -103,12 +119,14 @@ function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
       const worker = streams.get(stream);
       if (!worker) return;
       if (type === FrameType.Abort) streams.delete(stream);
-      worker.postMessage([type, stream, payload], [payload.buffer]);
+      toWorker(worker, type, stream, payload);
       return;
     }
-    case FrameType.Ping:
-      workers.get(stream)?.postMessage([type, stream, payload]);
+    case FrameType.Ping: {
+      const worker = workers.get(stream);
+      if (worker) toWorker(worker, type, stream, payload, false);
       return;
+    }
     case FrameType.StartInstance:
       startInstance(parseJson<StartInstance>(payload));
       return;
@@ -135,6 +153,7 @@ try {
     const n = await conn.read(buf);
     if (n === null) break;
     for (const frame of reader.push(buf.subarray(0, n))) relay(frame);
+    flushOutbox();
   }
 } catch {
   // The supervisor went away; so do we.

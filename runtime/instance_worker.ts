@@ -42,9 +42,19 @@ let module: FunctionModule;
 let ctx: FunctionContext;
 const inFlight = new Map<number, InFlight>();
 
+/** Frames of this event-loop turn, posted to the host as one message (one hop for many requests). */
+let outgoing: [FrameType, number, Bytes][] = [];
+
 function post(type: FrameType, stream: number, payload: Bytes = EMPTY) {
   // Not transferred: the bytes may belong to the function (a cached Uint8Array it returns every time).
-  self.postMessage([type, stream, payload]);
+  if (outgoing.length === 0) setImmediate(flush);
+  outgoing.push([type, stream, payload]);
+}
+
+function flush() {
+  const frames = outgoing;
+  outgoing = [];
+  self.postMessage(frames);
 }
 
 /** The function sees only the environment its Service declares. */
@@ -212,6 +222,6 @@ self.addEventListener("error", (e) => {
 
 self.onmessage = (e: MessageEvent) => {
   const data = e.data;
-  if (Array.isArray(data)) onFrame(data[0], data[1], data[2]);
+  if (Array.isArray(data)) for (const [type, stream, payload] of data) onFrame(type, stream, payload);
   else if (data?.init) load(data.init as InstanceInit);
 };

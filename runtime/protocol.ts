@@ -131,7 +131,9 @@ export class FrameReader {
 }
 
 /**
- * Coalesces frames written in the same tick into one socket write, and keeps writes in order.
+ * Coalesces frames written in the same event-loop turn into one socket write, and keeps writes in
+ * order. Each incoming request runs in its own macrotask, so waiting for a microtask would batch
+ * nothing; `setImmediate` lets every request handled in this turn add its frames first.
  * `write` resolves when the bytes were handed to the kernel, which is how socket backpressure
  * reaches a body sender.
  */
@@ -158,8 +160,7 @@ export class FrameWriter {
   }
 
   async #flush(): Promise<void> {
-    // Let the rest of this tick queue its frames first.
-    await Promise.resolve();
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.#pending.length > 0 && !this.#closed) {
         const batch = this.#pending.length === 1

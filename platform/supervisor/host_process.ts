@@ -38,6 +38,7 @@ export class HostProcess {
   #nextStream = 1;
   #gone = false;
   #spares: string[] = [];
+  #spareScheduled = false;
   #slotSeq = 1;
 
   private constructor(
@@ -109,8 +110,15 @@ export class HostProcess {
    */
   claimSlot(): string {
     const slot = this.#spares.shift() ?? this.#newSlot();
-    // Not at once: the instance being started should have the host's CPU first.
-    setTimeout(() => this.#prepareSpare(), SPARE_DELAY_MS);
+    // One spare per host is enough (each costs an idle isolate); not at once: the instance being
+    // started should have the host's CPU first.
+    if (this.#spares.length === 0 && !this.#spareScheduled) {
+      this.#spareScheduled = true;
+      setTimeout(() => {
+        this.#spareScheduled = false;
+        if (this.#spares.length === 0) this.#prepareSpare();
+      }, SPARE_DELAY_MS);
+    }
     return slot;
   }
 
