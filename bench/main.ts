@@ -1,0 +1,168 @@
+/**
+ * `deno task bench`: Denative beside a bare `Deno.serve` (and workerd, when it can run here), all
+ * measured in one run on this machine, since only ratios carry over between machines.
+ *
+ * 1. hello throughput and latency through the platform vs bare Deno.serve (vs workerd);
+ * 2. new revision to first response vs a bare `new Worker` + import + first response
+ *    (and cold start from zero once the autoscaler can scale to zero);
+ * 3. memory of pool hosts per idle instance vs a bare deno process with workers.
+ *
+ * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
+ * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
+ * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno.
+ */
+import { EXAMPLES } from "../test/harness.ts";
+import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
+import { describeMachine } from "./environment.ts";
+import { chooseLoadGenerator } from "./load_generator.ts";
+import { startPlatformHello } from "./platform_hello.ts";
+import { startBareHello } from "./bare_hello.ts";
+import { startWorkerdHello } from "./workerd_hello.ts";
+import type { HelloServer } from "./hello_server.ts";
+import { measureThroughput, pairedRatio, type ThroughputOptions } from "./throughput.ts";
+import { writeHelloVariant } from "./hello_variant.ts";
+import { type RevisionColdStart, revisionColdStart } from "./revision_cold_start.ts";
+import { workerColdStartMs } from "./worker_cold_start.ts";
+import {
+  coldStartFromZero,
+  type FromZero,
+  SCALE_TO_ZERO_ENV,
+  scaleToZeroCapability,
+} from "./scale_from_zero.ts";
+import { bareWorkerMemory, exposedIsolateHeap, platformMemory } from "./memory.ts";
+import { machineBusy, vmRssBytes } from "./proc.ts";
+import { percentile } from "./stats.ts";
+import type { BenchResults, Distribution } from "./results.ts";
+import { renderReport } from "./report.ts";
+
+const COMMAND = "deno task bench";
+const OUT_DIR = new URL("./out/", import.meta.url).pathname;
+const TARGET_RATIO = 0.6;
+
+const envNumber = (name: string, fallback: number) => {
+  const v = Number(Deno.env.get(name));
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+const log = (line: string) => console.error(`bench: ${line}`);
+
+function distribution(samples: number[]): Distribution {
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), samples };
+}
+
+async function run(): Promise<BenchResults> {
+  const started = performance.now();
+  const machine = describeMachine();
+  const backgroundBusy = await machineBusy(1000);
+  log(`${machine.cores} cores, deno ${machine.deno}`);
+  const load = await chooseLoadGenerator(log);
+  log(`load generator: ${load.description} (${load.note})`);
+
+  log("starting the platform, the bare Deno.serve hello and workerd");
+  const platform = await startPlatformHello(SCALE_TO_ZERO_ENV);
+  const bare = await startBareHello();
+  const workerd = await startWorkerdHello();
+  const servers: HelloServer[] = [platform, bare];
+  if (workerd.ok) servers.push(workerd.server);
+  else log(`workerd: not available (${workerd.reason})`);
+
+  // 1. Throughput.
+  const options: ThroughputOptions = {
+    rounds: envNumber("BENCH_ROUNDS", 3),
+    seconds: envNumber("BENCH_SECONDS", 5),
+    warmupSeconds: 1,
+    connections: 32,
+  };
+  log(
+    `throughput: ${options.rounds} rounds × ${servers.length} servers × (1 s warm-up + ${options.seconds} s)`,
+  );
+  const rows = await measureThroughput(servers, load, options, log);
+  await bare.stop();
+  if (workerd.ok) await workerd.server.stop();
+
+  // 2. Cold start: platform and bare worker samples interleaved, one warm-up of each first.
+  const samples = envNumber("BENCH_SAMPLES", 30);
+  log(`cold start: ${samples} samples of a new revision and of a bare worker, interleaved`);
+  const variants = await Deno.makeTempDir({ prefix: "denative-bench-variants-" });
+  onStop(() => Deno.remove(variants, { recursive: true }).catch(() => {}));
+  const revisions: RevisionColdStart[] = [];
+  const workers: number[] = [];
+  for (let i = 0; i <= samples; i++) {
+    const rev = await revisionColdStart(platform.platform, await writeHelloVariant(variants, `rev-${i}`));
+    const worker = await workerColdStartMs(await writeHelloVariant(variants, `worker-${i}`));
+    if (i === 0) continue; // warm-up: the first deploy also creates the Service and its route
+    revisions.push(rev);
+    workers.push(worker);
+  }
+  const capability = await scaleToZeroCapability(platform.platform);
+  let fromZero: FromZero = { measured: false, why: capability.supported ? "" : capability.why };
+  if (capability.supported) {
+    const rounds = Math.max(1, Math.round(samples / 10));
+    log(`cold start from zero: 10 services × ${rounds} round(s)`);
+    fromZero = await coldStartFromZero(platform.platform, {
+      services: 10,
+      rounds,
+      spacingMs: 600,
+      workDir: variants,
+    }).catch((err) => ({ measured: false, why: `failed: ${(err as Error).message}` }));
+  }
+
+  // 3. Memory.
+  log("memory: hello with min-scale 1, then min-scale 10, and the bare reference");
+  const one = await platformMemory(platform.platform, "mem1", 1, 0);
+  const ten = await platformMemory(platform.platform, "mem10", 10, 5_000);
+  const isolateHeap = await exposedIsolateHeap(platform.platform, "mem1-");
+  const platformMainRssMb = vmRssBytes(platform.platform.pid) / (1024 * 1024);
+  const bareMemory = await bareWorkerMemory(`${EXAMPLES}/hello`, 10);
+  await platform.stop();
+
+  const [platformRow, bareRow] = rows;
+  const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
+  return {
+    command: COMMAND,
+    environment: {
+      ...machine,
+      loadGenerator: load.description,
+      loadGeneratorNote: load.note,
+      workerd: workerd.ok ? workerd.version : `not available (${workerd.reason})`,
+      backgroundBusy,
+    },
+    throughput: {
+      options,
+      platform: platformRow,
+      bare: bareRow,
+      workerd: workerdRow,
+      ratio: platformRow.requestsPerSecond / bareRow.requestsPerSecond,
+      pairedRatio: pairedRatio(platformRow, bareRow),
+      target: TARGET_RATIO,
+    },
+    coldStart: {
+      samples,
+      newRevisionMs: distribution(revisions.map((r) => r.totalMs)),
+      putToFirstMs: distribution(revisions.map((r) => r.putToFirstMs)),
+      uploadMs: distribution(revisions.map((r) => r.uploadMs)),
+      bareWorkerMs: distribution(workers),
+      fromZero,
+    },
+    memory: { platformMainRssMb, one, ten, isolateHeap, bare: bareMemory },
+    runtimeSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+stopAllOnSignals();
+let results: BenchResults;
+try {
+  results = await run();
+} catch (err) {
+  if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+  await stopAll(5_000);
+  // After Ctrl-C the signal handler exits once everything is stopped.
+  if (interrupted()) await new Promise(() => {});
+  Deno.exit(1);
+}
+await stopAll();
+await Deno.mkdir(OUT_DIR, { recursive: true });
+await Deno.writeTextFile(`${OUT_DIR}results.json`, JSON.stringify(results, null, 2) + "\n");
+console.log(renderReport(results));
+console.log(`\n(results: bench/out/results.json)`);
+Deno.exit(0);
