@@ -53,6 +53,9 @@ export interface PoolDeps {
 
 type InstanceState = "starting" | "ready" | "draining";
 
+/** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
+const TIMEOUT_SWEEP_MS = 100;
+
 /**
  * Time-weighted concurrency (requests in flight or queued) and request counts between samples,
  * the way Knative's queue-proxy and activator report them.
@@ -132,6 +135,8 @@ export class RevisionPool {
   /** Called when a request arrives for a revision with no instance: the activator pokes the autoscaler. */
   onColdRequest?: () => void;
   #meter = new ConcurrencyMeter();
+  #timeouts = new Map<RequestRelay, { deadline: number; instance: Instance }>();
+  #sweep: ReturnType<typeof setInterval> | null = null;
   #coldStarts: number[] = [];
   #coldSince: number | null = null;
 
@@ -226,6 +231,9 @@ export class RevisionPool {
     for (const w of this.#queue.splice(0)) w.refuse(errorResponse(503, "the revision is shutting down"));
     const until = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    if (this.#sweep !== null) clearInterval(this.#sweep);
+    this.#sweep = null;
+    this.#timeouts.clear();
     this.#host?.kill("the revision stopped");
     this.#host = null;
   }
@@ -323,14 +331,33 @@ export class RevisionPool {
     }
     if (host.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
     else relay.start(instance.id, request, url, body, clientIp);
-    const timer = setTimeout(() => {
-      if (relay.answered) return;
-      relay.fail(504, `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`);
-      this.#probe(instance);
-    }, Math.max(0, deadline - Date.now()));
+    this.#timeouts.set(relay, { deadline, instance });
+    this.#ensureTimeoutSweep();
     const response = await relay.response;
-    clearTimeout(timer);
+    this.#timeouts.delete(relay);
     return response;
+  }
+
+  /**
+   * One sweep for all requests in flight instead of a timer each (timers were a visible share of
+   * the hot path). A request may overrun its timeout by up to one sweep interval.
+   */
+  #ensureTimeoutSweep() {
+    if (this.#sweep !== null) return;
+    this.#sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [relay, { deadline, instance }] of this.#timeouts) {
+        if (now < deadline) continue;
+        this.#timeouts.delete(relay);
+        if (relay.answered) continue;
+        relay.fail(504, `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`);
+        this.#probe(instance);
+      }
+      if (this.#timeouts.size === 0) {
+        clearInterval(this.#sweep!);
+        this.#sweep = null;
+      }
+    }, TIMEOUT_SWEEP_MS);
   }
 
   #release(instance: Instance) {
