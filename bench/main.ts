@@ -5,7 +5,8 @@
  * 1. hello throughput and latency through the platform vs bare Deno.serve (vs workerd);
  * 2. new revision to first response vs a bare `new Worker` + import + first response
  *    (and cold start from zero once the autoscaler can scale to zero);
- * 3. memory of pool hosts per idle instance vs a bare deno process with workers.
+ * 3. memory of pool hosts per idle instance vs a bare deno process with workers;
+ * 4. broker throughput end to end to a function, losses, and delivery latency.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
@@ -34,6 +35,7 @@ import { machineBusy, vmRssBytes } from "./proc.ts";
 import { percentile } from "./stats.ts";
 import type { BenchResults, Distribution } from "./results.ts";
 import { renderReport } from "./report.ts";
+import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
 
 const COMMAND = "deno task bench";
 const OUT_DIR = new URL("./out/", import.meta.url).pathname;
@@ -114,6 +116,15 @@ async function run(): Promise<BenchResults> {
   const isolateHeap = await exposedIsolateHeap(platform.platform, "mem1-");
   const platformMainRssMb = vmRssBytes(platform.platform.pid) / (1024 * 1024);
   const bareMemory = await bareWorkerMemory(`${EXAMPLES}/hello`, 10);
+
+  // 4. Eventing.
+  log("broker: events through a durable broker to a function");
+  broker = await measureBroker(platform.platform, {
+    events: envNumber("BENCH_EVENTS", 20_000),
+    batch: 100,
+    inFlight: 4,
+    probes: 100,
+  });
   await platform.stop();
 
   const [platformRow, bareRow] = rows;
@@ -150,6 +161,7 @@ async function run(): Promise<BenchResults> {
 }
 
 stopAllOnSignals();
+let broker: BrokerBench | undefined;
 let results: BenchResults;
 try {
   results = await run();
@@ -162,7 +174,8 @@ try {
 }
 await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
-await Deno.writeTextFile(`${OUT_DIR}results.json`, JSON.stringify(results, null, 2) + "\n");
+await Deno.writeTextFile(`${OUT_DIR}results.json`, JSON.stringify({ ...results, broker }, null, 2) + "\n");
 console.log(renderReport(results));
+if (broker) console.log(renderBroker(broker));
 console.log(`\n(results: bench/out/results.json)`);
 Deno.exit(0);
