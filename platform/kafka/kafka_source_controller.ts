@@ -1,0 +1,176 @@
+/**
+ * Runs every stored KafkaSource: one `SourceRunner` per source, replaced when its spec changes
+ * (a new generation) and stopped when it is deleted; keeps each source's status current (sink,
+ * connection) as the store and the runners change; and reports, for each source whose sink is a
+ * Service, the instances its consumer lag calls for (the autoscaler takes the maximum of that and
+ * its request-driven decision).
+ */
+import type { ResourceStore, WatchEvent } from "../store/resource_store.ts";
+import type { ExternalDemand } from "../autoscaler/autoscaler_loop.ts";
+import type { Clock } from "../eventing/delivery/clock.ts";
+import type { EventSender } from "../eventing/event_sender.ts";
+import { destinationOf } from "../eventing/sources/source_spec.ts";
+import type { Logger } from "../log.ts";
+import type { KafkaClients } from "./kafka_clients.ts";
+import {
+  consumerGroupOf,
+  deliveryPolicyOf,
+  type KafkaSource,
+  lagThresholdOf,
+  unsupportedNet,
+} from "./kafka_source.ts";
+import { connectionCheck, kafkaSourceStatus } from "./kafka_source_status.ts";
+import { lagInstances } from "./consumer_lag.ts";
+import type { DeliveryTarget } from "./record_delivery.ts";
+import { SourceRunner } from "./source_runner.ts";
+
+export interface KafkaSourceControllerDeps {
+  store: ResourceStore;
+  sender: EventSender;
+  clients: KafkaClients;
+  clock: Clock;
+  log: Logger;
+  now?: () => Date;
+}
+
+const SERVICE_API_VERSIONS = new Set(["serving.knative.dev/v1", "v1"]);
+/** Changes to these kinds never change where a source's events go. */
+const IRRELEVANT_KINDS = new Set(["Revision", "Configuration", "Route"]);
+
+const keyOf = (ns: string, name: string) => `${ns}/${name}`;
+
+export class KafkaSourceController {
+  #runners = new Map<string, SourceRunner>();
+  #dirty = new Set<string>();
+  #flush: ReturnType<typeof setTimeout> | undefined;
+  #unwatch: () => void = () => {};
+  #stopped = false;
+
+  constructor(private readonly deps: KafkaSourceControllerDeps) {}
+
+  /** Starts a runner for every stored source and follows the store from now on. */
+  start() {
+    this.#unwatch = this.deps.store.watch((e) => this.#onChange(e));
+    for (const source of this.deps.store.list<KafkaSource>("KafkaSource")) this.#reconcile(source);
+  }
+
+  async stop() {
+    this.#stopped = true;
+    this.#unwatch();
+    clearTimeout(this.#flush);
+    const runners = [...this.#runners.values()];
+    this.#runners.clear();
+    await Promise.all(runners.map((r) => r.stop()));
+  }
+
+  /** The runner of a source, if it runs (tests and metrics). */
+  runner(namespace: string, name: string): SourceRunner | undefined {
+    return this.#runners.get(keyOf(namespace, name));
+  }
+
+  /** Instances each Service fed by a KafkaSource needs for that source's lag. */
+  demand(): ExternalDemand[] {
+    const now = this.deps.clock.now();
+    const out: ExternalDemand[] = [];
+    for (const runner of this.#runners.values()) {
+      const { source } = runner;
+      const ref = source.spec.sink.ref;
+      if (!ref || ref.kind !== "Service" || !SERVICE_API_VERSIONS.has(ref.apiVersion)) continue;
+      const lag = runner.lag(now);
+      if (!lag) continue;
+      const threshold = lagThresholdOf(source);
+      out.push({
+        namespace: ref.namespace ?? source.metadata.namespace,
+        service: ref.name,
+        instances: lagInstances(lag, threshold),
+        reason: `consumer lag ${lag.total} of kafkasource ${source.metadata.name} ` +
+          `(${threshold} per instance, at most one per partition: ${lag.partitions})`,
+      });
+    }
+    return out;
+  }
+
+  #onChange(e: WatchEvent) {
+    if (this.#stopped) return;
+    const obj = e.object;
+    if (obj.kind === "KafkaSource") {
+      const key = keyOf(obj.metadata.namespace, obj.metadata.name);
+      if (e.type === "DELETED") {
+        this.#dirty.delete(key);
+        this.#stopRunner(key);
+      } else if (e.old?.metadata.generation !== obj.metadata.generation || !this.#runners.has(key)) {
+        this.#reconcile(obj as KafkaSource);
+      }
+      return;
+    }
+    if (IRRELEVANT_KINDS.has(obj.kind)) return;
+    for (const [key, runner] of this.#runners) {
+      runner.invalidate();
+      this.#markDirty(key);
+    }
+  }
+
+  #reconcile(source: KafkaSource) {
+    const key = keyOf(source.metadata.namespace, source.metadata.name);
+    const previous = this.#stopRunner(key);
+    if (!unsupportedNet(source)) {
+      const runner = new SourceRunner(source, {
+        client: this.deps.clients.get(source.spec.bootstrapServers),
+        sender: this.deps.sender,
+        clock: this.deps.clock,
+        log: this.deps.log,
+        target: (s) => this.#target(s),
+        onChange: () => this.#markDirty(key),
+      });
+      this.#runners.set(key, runner);
+      // The old member leaves first, so two generations never deliver side by side.
+      previous.then(() => {
+        if (!this.#stopped && this.#runners.get(key) === runner) runner.start();
+      });
+    }
+    this.#markDirty(key);
+  }
+
+  #stopRunner(key: string): Promise<void> {
+    const runner = this.#runners.get(key);
+    if (!runner) return Promise.resolve();
+    this.#runners.delete(key);
+    return runner.stop().catch((err) => this.deps.log.warn(`stopping kafkasource ${key} failed: ${err}`));
+  }
+
+  #target(source: KafkaSource): DeliveryTarget {
+    const ns = source.metadata.namespace;
+    const policy = deliveryPolicyOf(source);
+    const sink = this.deps.sender.resolveSink(destinationOf(source.spec.sink), ns);
+    const target: DeliveryTarget = { sink, policy };
+    if (policy.deadLetterSink) target.deadLetter = this.deps.sender.resolveSink(policy.deadLetterSink, ns);
+    return target;
+  }
+
+  #markDirty(key: string) {
+    this.#dirty.add(key);
+    this.#flush ??= setTimeout(() => {
+      this.#flush = undefined;
+      const keys = [...this.#dirty];
+      this.#dirty.clear();
+      for (const k of keys) this.#writeStatus(k);
+    }, 0);
+  }
+
+  #writeStatus(key: string) {
+    if (this.#stopped) return;
+    const [namespace, name] = key.split("/");
+    const source = this.deps.store.get<KafkaSource>("KafkaSource", namespace, name);
+    if (!source) return;
+    const runner = this.#runners.get(key);
+    const status = kafkaSourceStatus({
+      previous: source.status,
+      generation: source.metadata.generation,
+      sink: this.deps.sender.resolveSink(destinationOf(source.spec.sink), namespace),
+      connection: connectionCheck(runner?.connection, source.spec.bootstrapServers, unsupportedNet(source)),
+      consumerGroup: consumerGroupOf(source),
+      now: (this.deps.now ?? (() => new Date()))(),
+    });
+    this.deps.store.updateStatus("KafkaSource", namespace, name, status);
+  }
+}
