@@ -222,6 +222,6 @@ self.addEventListener("error", (e) => {
 
 self.onmessage = (e: MessageEvent) => {
   const data = e.data;
-  if (Array.isArray(data)) for (const [type, stream, payload] of data) onFrame(type, stream, payload);
+  if (Array.isArray(data)) { for (const [type, stream, payload] of data) onFrame(type, stream, payload); }
   else if (data?.init) load(data.init as InstanceInit);
 };

@@ -320,7 +320,9 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
       const sent = await platform.call("emitter", "/", { method: "POST" });
       assert.equal(sent.status, 200, await sent.text());
       const bound = await eventually("the event sent to K_SINK", async () => {
-        const got = (await recorded(platform, "com.example.bound")).find((e) => e.attributes.source === "/emitter");
+        const got = (await recorded(platform, "com.example.bound")).find((e) =>
+          e.attributes.source === "/emitter"
+        );
         return got;
       });
       assert.equal(bound.attributes.team, "shop");

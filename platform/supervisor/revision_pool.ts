@@ -350,7 +350,10 @@ export class RevisionPool {
         if (now < deadline) continue;
         this.#timeouts.delete(relay);
         if (relay.answered) continue;
-        relay.fail(504, `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`);
+        relay.fail(
+          504,
+          `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`,
+        );
         this.#probe(instance);
       }
       if (this.#timeouts.size === 0) {
