@@ -6,7 +6,8 @@
  * 2. new revision to first response vs a bare `new Worker` + import + first response
  *    (and cold start from zero once the autoscaler can scale to zero);
  * 3. memory of pool hosts per idle instance vs a bare deno process with workers;
- * 4. broker throughput end to end to a function, losses, and delivery latency.
+ * 4. broker throughput end to end to a function, losses, and delivery latency;
+ * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
@@ -36,6 +37,7 @@ import { percentile } from "./stats.ts";
 import type { BenchResults, Distribution } from "./results.ts";
 import { renderReport } from "./report.ts";
 import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
+import { type KafkaSourceBenchResult, measureKafkaSourceThroughput } from "./kafka_source_bench.ts";
 
 const COMMAND = "deno task bench";
 const OUT_DIR = new URL("./out/", import.meta.url).pathname;
@@ -127,6 +129,15 @@ async function run(): Promise<BenchResults> {
   });
   await platform.stop();
 
+  // 5. Kafka, when a broker is there.
+  const brokers = Deno.env.get("KAFKA_BROKERS");
+  if (brokers) {
+    kafka = await measureKafkaSourceThroughput({ brokers: brokers.split(","), log }).catch((err) => {
+      log(`kafka source: not measured (${(err as Error).message})`);
+      return undefined;
+    });
+  } else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
+
   const [platformRow, bareRow] = rows;
   const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
   return {
@@ -162,6 +173,7 @@ async function run(): Promise<BenchResults> {
 
 stopAllOnSignals();
 let broker: BrokerBench | undefined;
+let kafka: KafkaSourceBenchResult | undefined;
 let results: BenchResults;
 try {
   results = await run();
@@ -174,8 +186,26 @@ try {
 }
 await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
-await Deno.writeTextFile(`${OUT_DIR}results.json`, JSON.stringify({ ...results, broker }, null, 2) + "\n");
+await Deno.writeTextFile(
+  `${OUT_DIR}results.json`,
+  JSON.stringify({ ...results, broker, kafka }, null, 2) + "\n",
+);
 console.log(renderReport(results));
 if (broker) console.log(renderBroker(broker));
+if (kafka) console.log(renderKafka(kafka));
+
+function renderKafka(k: KafkaSourceBenchResult): string {
+  const rate = (n: number) => Math.round(n).toLocaleString("en-US");
+  return [
+    "",
+    `| Kafka (${k.records} records of ${k.valueBytes} B in ${k.partitions} partitions) | events/s | KafkaSource ÷ it |`,
+    "| --- | ---: | ---: |",
+    `| **KafkaSource → function, unordered** | **${rate(k.unordered.eventsPerSecond)}** | (target ≥ 5,000) |`,
+    ...(k.ordered ? [`| KafkaSource → function, ordered | ${rate(k.ordered.eventsPerSecond)} | |`] : []),
+    `| ${k.bareToFunction.name} | ${rate(k.bareToFunction.eventsPerSecond)} | ${k.ratio.toFixed(2)}× |`,
+    `| ${k.bareServe.name} | ${rate(k.bareServe.eventsPerSecond)} | ${k.ratioToBareServe.toFixed(2)}× |`,
+    `| ${k.bare.name} | ${rate(k.bare.eventsPerSecond)} | ${k.ratioToReadOnly.toFixed(3)}× |`,
+  ].join("\n");
+}
 console.log(`\n(results: bench/out/results.json)`);
 Deno.exit(0);
