@@ -168,6 +168,56 @@ Deno.test("dn deploys, lists, splits traffic, applies and explains failures agai
       assert.equal(await call("applied"), "fresh");
     });
 
+    await t.step("dn broker, trigger and source create objects that become Ready", async () => {
+      for (
+        const args of [
+          ["broker", "create", "default"],
+          [
+            "trigger",
+            "create",
+            "greet",
+            "--broker",
+            "default",
+            "--filter",
+            "type=com.example.hi",
+            "--sink",
+            "ksvc:hello",
+          ],
+          [
+            "source",
+            "ping",
+            "create",
+            "tick",
+            "--schedule",
+            "0 0 1 1 *",
+            "--data",
+            "{}",
+            "--sink",
+            "broker:default",
+          ],
+        ]
+      ) {
+        const run = await dn(args);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /successfully created/);
+      }
+      const ready = (doc: { status?: { conditions?: { type: string; status: string }[] } }) =>
+        doc.status?.conditions?.find((c) => c.type === "Ready")?.status;
+      const until = Date.now() + 10_000;
+      let kinds: string[] = [];
+      while (Date.now() < until) {
+        const lists = await Promise.all(
+          [["broker", "list"], ["trigger", "list"], ["source", "ping", "list"]].map(async (a) =>
+            JSON.parse((await dn([...a, "-o", "json"])).stdout)
+          ),
+        );
+        kinds = lists.map((l) => `${l.items[0]?.kind}:${ready(l.items[0])}`);
+        if (kinds.every((k) => k.endsWith(":True"))) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.deepEqual(kinds, ["Broker:True", "Trigger:True", "PingSource:True"]);
+    });
+
     await t.step("dn fails with a non-zero status and one line on stderr", async () => {
       const missing = await dn(["service", "describe", "ghost"]);
       assert.equal(missing.code, 1);

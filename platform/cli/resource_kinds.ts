@@ -22,6 +22,8 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   { apiVersion: "sources.knative.dev/v1", kind: "ApiServerSource", plural: "apiserversources" },
   { apiVersion: "sources.knative.dev/v1", kind: "SinkBinding", plural: "sinkbindings" },
   { apiVersion: "sources.knative.dev/v1", kind: "KafkaSource", plural: "kafkasources" },
+  // Knative ships KafkaSource as v1beta1; the platform serves both.
+  { apiVersion: "sources.knative.dev/v1beta1", kind: "KafkaSource", plural: "kafkasources" },
   { apiVersion: "sources.knative.dev/v1alpha1", kind: "GitHubSource", plural: "githubsources" },
   { apiVersion: "v1", kind: "Secret", plural: "secrets" },
 ];
