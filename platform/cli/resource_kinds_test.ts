@@ -29,6 +29,13 @@ Deno.test("kindOf() maps every documented apiVersion and kind to its plural", ()
   assert.equal(kindOf("serving.knative.dev/v2", "Service"), undefined);
 });
 
-Deno.test("the kind table names each kind once", () => {
-  assert.equal(new Set(RESOURCE_KINDS.map((k) => k.kind)).size, RESOURCE_KINDS.length);
+Deno.test("the kind table names each apiVersion and kind once, and a kind's versions share a path", () => {
+  assert.equal(new Set(RESOURCE_KINDS.map((k) => `${k.apiVersion}/${k.kind}`)).size, RESOURCE_KINDS.length);
+  for (const k of RESOURCE_KINDS) {
+    assert.equal(RESOURCE_KINDS.filter((o) => o.kind === k.kind && o.plural !== k.plural).length, 0);
+  }
+});
+
+Deno.test("kindNamed() picks a kind's served version first", () => {
+  assert.equal(kindNamed("KafkaSource").apiVersion, "sources.knative.dev/v1");
 });
