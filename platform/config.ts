@@ -60,6 +60,11 @@ export interface ServeConfig {
   quiet: boolean;
   /** Cluster-wide autoscaling defaults (Knative's config-autoscaler), each overridable per revision. */
   autoscaler: AutoscalerDefaults;
+  /**
+   * The Kafka cluster (`host:port` list) of Kafka-class Brokers without their own
+   * `kafka.eventing.knative.dev/bootstrap.servers` annotation.
+   */
+  kafkaBootstrapServers: string[];
 }
 
 /**
@@ -99,6 +104,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   drainTimeoutMs: 30_000,
   quiet: false,
   autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
+  kafkaBootstrapServers: ["127.0.0.1:9092"],
 };
 
 export class ConfigError extends Error {}
@@ -116,6 +122,17 @@ function toPort(flag: string, value: string | undefined, fallback: number): numb
     throw new ConfigError(`--${flag}: "${value}" is not a port`);
   }
   return n;
+}
+
+/** A comma-separated `host:port` list. */
+function toServers(flag: string, value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  const servers = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = servers.find((s) => !/^[^\s,:]+:\d{1,5}$/.test(s));
+  if (servers.length === 0 || bad !== undefined) {
+    throw new ConfigError(`--${flag}: "${bad ?? value}" is not a host:port list`);
+  }
+  return servers;
 }
 
 function toBool(value: string | undefined, fallback: boolean): boolean {
@@ -137,6 +154,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       domain: { type: "string" },
       token: { type: "string" },
       quiet: { type: "boolean" },
+      "kafka-bootstrap-servers": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -159,6 +177,11 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     denoDir: env.DENO_DIR,
     quiet: (values.quiet as boolean | undefined) ?? toBool(envOf("quiet", env), d.quiet),
     autoscaler: autoscalerDefaults(pick),
+    kafkaBootstrapServers: toServers(
+      "kafka-bootstrap-servers",
+      pick("kafka-bootstrap-servers"),
+      d.kafkaBootstrapServers,
+    ),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * `deno task serve`: one platform node with everything embedded.
  * Flags: --port --admin-port --admin-host --state --functions --no-watch --domain --token
- * (each also DENATIVE_<FLAG>).
+ * --kafka-bootstrap-servers (each also DENATIVE_<FLAG>).
  */
 import { ConfigError, loadServeConfig } from "./config.ts";
 import { createLogger } from "./log.ts";

@@ -383,9 +383,13 @@ export class RevisionPool {
 
   #converge() {
     if (this.#stopped) return;
-    const want = this.maxScale > 0 ? Math.min(this.#desired, this.maxScale) : this.#desired;
+    let want = this.maxScale > 0 ? Math.min(this.#desired, this.maxScale) : this.#desired;
     let live = 0;
     for (const i of this.#instances.values()) if (i.state !== "draining") live++;
+    // From zero, the first instance starts alone: the held requests wait on it, and the others
+    // (created after it is ready) would only compete with it for the CPU.
+    if (this.readyCount === 0 && live > 0) want = Math.min(want, live);
+    else if (this.readyCount === 0) want = Math.min(want, 1);
     for (; live < want; live++) this.#startInstance();
     if (live > want) {
       // Stop the least busy first; a busy instance drains before it stops.
@@ -489,7 +493,7 @@ export class RevisionPool {
             `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
         );
         this.deps.onScaleChange?.();
-        if (this.#liveCount() > this.#desired) this.#converge();
+        if (this.#liveCount() !== this.#desired) this.#converge();
         this.#drainQueue();
         return;
       }

@@ -1,7 +1,10 @@
 /**
- * The durable Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on
- * the data port, the event log in the node's SQLite database, the dispatcher that delivers it, and
- * the reconciler that keeps statuses current. `metrics()` gives the broker's Prometheus series.
+ * The Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on the data
+ * port, and the reconciler that keeps statuses current. The default class is the durable broker
+ * (the event log in the node's SQLite database and the dispatcher that delivers it); the `Kafka`
+ * class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
+ * per trigger). Both share the trigger index, the delivery code and the metrics; the ingress hands
+ * each event to its broker's class. `metrics()` gives the broker's Prometheus series.
  */
 import type { ExtensionHandle, NodeParts, PlatformExtension } from "../../extension.ts";
 import type { WatchEvent } from "../../store/resource_store.ts";
@@ -18,6 +21,9 @@ import { mountIngress } from "./ingress.ts";
 import { TriggerDelivery } from "./trigger_delivery.ts";
 import { TriggerIndex } from "./trigger_index.ts";
 import type { Trigger } from "./trigger_resource.ts";
+import { KafkaBrokerController } from "./kafka_broker_controller.ts";
+import { KafkaClients } from "../../kafka/kafka_clients.ts";
+import { kafkajsClientFactory } from "../../kafka/kafkajs_client.ts";
 
 /** Deliveries of one trigger in flight at once. */
 export const TRIGGER_CONCURRENCY = 100;
@@ -63,13 +69,28 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     },
     concurrency: TRIGGER_CONCURRENCY,
   });
-  const reconciler = new BrokerReconciler({
+  const kafkaClients = new KafkaClients(kafkajsClientFactory({ log: log.child("kafkajs") }));
+  // deno-lint-ignore prefer-const
+  let reconciler: BrokerReconciler;
+  const kafka = new KafkaBrokerController({
+    store,
+    clients: kafkaClients,
+    defaultServers: parts.config.kafkaBootstrapServers,
+    index,
+    deliver: (uid, event, acceptedAt) =>
+      delivery.deliver({ id: 0, eventSeq: 0, triggerUid: uid, started: false, acceptedAt, event }),
+    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
+    clock: systemClock,
+    log: log.child("kafka-broker"),
+  });
+  reconciler = new BrokerReconciler({
     store,
     sender,
     scheme: parts.scheme,
     listenHost: parts.config.host,
     now: () => new Date(),
     log,
+    kafka,
   });
 
   const indexTrigger = (trigger: Trigger) => {
@@ -92,6 +113,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   for (const b of store.list<Broker>("Broker")) {
     if (isDefaultClass(b)) brokers.add(key(b.metadata.namespace, b.metadata.name));
   }
+  kafka.load();
   for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
   for (const uid of eventLog.pendingTriggers()) if (!index.get(uid)) forgetTrigger(uid);
 
@@ -108,6 +130,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
         indexTrigger(obj as Trigger);
       }
     }
+    kafka.onChange(e);
     reconciler.onChange(e);
   };
   const unwatch = store.watch(onChange);
@@ -116,20 +139,23 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     kinds: eventingKinds(),
     mount: (app) =>
       mountIngress(app, {
-        serves: (ns, name) => brokers.has(key(ns, name)),
-        append: (request) => batcher.append(request),
+        serves: (ns, name) => brokers.has(key(ns, name)) || kafka.serves(ns, name),
+        append: (request) =>
+          kafka.serves(request.namespace, request.broker) ? kafka.append(request) : batcher.append(request),
         metrics,
       }),
     start() {
       reconciler.resyncAll();
       dispatcher.resume(eventLog.pendingTriggers());
       dispatcher.start();
+      kafka.start();
     },
     async stop() {
       unwatch();
       reconciler.stop();
-      await dispatcher.stop(STOP_GRACE_MS);
+      await Promise.all([dispatcher.stop(STOP_GRACE_MS), kafka.stop()]);
       batcher.close();
+      await kafkaClients.closeAll();
     },
     metrics() {
       const pending = eventLog.pendingCounts();

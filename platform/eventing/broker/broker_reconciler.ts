@@ -1,7 +1,8 @@
 /**
  * Keeps Broker and Trigger statuses current: a broker's address and readiness, a trigger's
- * resolved subscriber and readiness. Reconciles run on a work queue, when the object changes and
- * when something they refer to (a Service, a Broker, any addressable sink) appears, goes or moves.
+ * resolved subscriber and readiness. Reconciles run on a work queue, when the object changes, when
+ * something they refer to (a Service, a Broker, any addressable sink) appears, goes or moves, and
+ * when told (`touch`) that a fact changed (a Kafka-class broker's topic, a trigger's consumer group).
  */
 import type { Logger } from "../../log.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -13,8 +14,15 @@ import type { EventSender } from "../event_sender.ts";
 import { brokerAddress } from "./broker_address.ts";
 import type { Broker } from "./broker_resource.ts";
 import { brokerStatus } from "./broker_status.ts";
+import type { KafkaBrokerFacts, SubscriptionCheck } from "./kafka_broker_status.ts";
 import type { Trigger } from "./trigger_resource.ts";
 import { triggerStatus } from "./trigger_status.ts";
+
+/** What the Kafka-class brokers' controller knows, for their statuses and their triggers'. */
+export interface KafkaFacts {
+  brokerFacts(namespace: string, name: string): KafkaBrokerFacts | undefined;
+  subscription(trigger: Trigger): SubscriptionCheck | undefined;
+}
 
 export interface BrokerReconcilerDeps {
   store: ResourceStore;
@@ -24,6 +32,7 @@ export interface BrokerReconcilerDeps {
   listenHost?: string;
   now: () => Date;
   log: Logger;
+  kafka?: KafkaFacts;
 }
 
 export class BrokerReconciler {
@@ -54,6 +63,11 @@ export class BrokerReconciler {
     if (e.type !== "MODIFIED" || addressOf(e.object) !== addressOf(e.old)) this.resyncAll();
   }
 
+  /** Reconciles an object again: something its status depends on changed. */
+  touch(kind: "Broker" | "Trigger", namespace: string, name: string) {
+    this.queue.enqueue(`${kind}/${namespace}/${name}`);
+  }
+
   stop() {
     this.queue.stop();
   }
@@ -72,6 +86,7 @@ export class BrokerReconciler {
       const status = brokerStatus(broker, {
         address: brokerAddress(namespace, name, scheme, this.deps.listenHost),
         deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
+        kafka: this.deps.kafka?.brokerFacts(namespace, name),
       }, now());
       store.updateStatus<Broker>("Broker", namespace, name, status);
       return;
@@ -84,6 +99,7 @@ export class BrokerReconciler {
       broker,
       subscriber: sender.resolveSink(trigger.spec.subscriber, namespace),
       deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
+      subscription: this.deps.kafka?.subscription(trigger),
     }, now());
     store.updateStatus<Trigger>("Trigger", namespace, name, status);
   }

@@ -1,14 +1,15 @@
 /**
  * Knative's `eventing.knative.dev/v1` Broker: its schema and validation. The broker class comes from
  * the `eventing.knative.dev/broker.class` annotation; Denative's own durable broker serves the
- * default class (`MTChannelBasedBroker`, or no annotation), other classes are stored for the
- * implementations that serve them.
+ * default class (`MTChannelBasedBroker`, or no annotation), the Kafka-backed broker the `Kafka`
+ * class (see `kafka_broker_spec.ts`); other classes are stored for the implementations that serve them.
  */
 import { z } from "zod";
 import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
 import type { DeliverySpec } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
+import { validateKafkaBroker } from "./kafka_broker_spec.ts";
 
 export const EVENTING_API_VERSION = "eventing.knative.dev/v1";
 export const BROKER_CLASS_ANNOTATION = "eventing.knative.dev/broker.class";
@@ -54,6 +55,7 @@ export function parseBroker(doc: unknown): { broker: Broker; errors: FieldError[
   const broker = parsed.data as unknown as Broker;
   const errors: FieldError[] = [];
   if (!broker.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
+  errors.push(...validateKafkaBroker(broker));
   const { delivery, errors: deliveryErrors } = checkDelivery(broker.spec?.delivery, "spec.delivery");
   errors.push(...deliveryErrors);
   if (broker.spec?.delivery !== undefined && delivery) broker.spec.delivery = delivery;

@@ -1,6 +1,7 @@
 /**
  * A Broker's status, decided from what is known about it (pure): its address on this node's
- * ingress, whether its dead-letter sink resolves, and whether this node serves its class.
+ * ingress, whether its dead-letter sink resolves, whether this node serves its class, and for a
+ * Kafka-class broker whether its topic is there (`kafka_broker_status.ts`).
  */
 import { type Condition, setCondition } from "../../resources/meta.ts";
 import type { SinkResolution } from "../event_sender.ts";
@@ -11,39 +12,57 @@ import {
   DEFAULT_BROKER_CLASS,
   isDefaultClass,
 } from "./broker_resource.ts";
+import { isKafkaClass, KAFKA_BROKER_CLASS } from "./kafka_broker_spec.ts";
+import { kafkaBrokerConditions, type KafkaBrokerFacts } from "./kafka_broker_status.ts";
 
 export interface BrokerFacts {
   /** The ingress URL this node gives the broker. */
   address: string;
   /** The dead-letter sink's resolution, when `spec.delivery.deadLetterSink` is set. */
   deadLetter?: SinkResolution;
+  /** For a Kafka-class broker: its cluster and topic, and what the last topic check found. */
+  kafka?: KafkaBrokerFacts;
 }
 
 export function brokerStatus(broker: Broker, facts: BrokerFacts, now: Date): BrokerStatus {
   let conditions = broker.status?.conditions;
   const set = (c: Condition) => (conditions = setCondition(conditions, c, now));
   const status: BrokerStatus = { observedGeneration: broker.metadata.generation };
-  if (!isDefaultClass(broker)) {
+  const kafka = isKafkaClass(broker) ? facts.kafka : undefined;
+  if (!isDefaultClass(broker) && !kafka) {
     const message = `broker class "${brokerClassOf(broker)}" is not served by this node ` +
-      `(its own durable broker serves "${DEFAULT_BROKER_CLASS}", the default class)`;
+      `(it serves "${DEFAULT_BROKER_CLASS}", the default class, and "${KAFKA_BROKER_CLASS}")`;
     set({ type: "Addressable", status: "False", reason: "BrokerClassNotSupported", message });
     set({ type: "Ready", status: "False", reason: "BrokerClassNotSupported", message });
-    return { ...status, conditions: without(conditions, ["IngressReady", "DeadLetterSinkResolved"]) };
+    return {
+      ...status,
+      conditions: without(conditions, ["IngressReady", "DeadLetterSinkResolved", ...KAFKA_CONDITIONS]),
+    };
   }
   status.address = { url: facts.address };
   set({ type: "Addressable", status: "True" });
-  set({ type: "IngressReady", status: "True" });
   let failed: Condition | undefined;
+  if (kafka) {
+    conditions = without(conditions, ["IngressReady"]);
+    for (const c of kafkaBrokerConditions(broker, kafka)) {
+      set(c);
+      if (c.status !== "True") failed ??= c;
+    }
+  } else {
+    conditions = without(conditions, KAFKA_CONDITIONS);
+    set({ type: "IngressReady", status: "True" });
+  }
   if (!facts.deadLetter) {
     set({ type: "DeadLetterSinkResolved", status: "True", reason: "DeadLetterSinkNotConfigured" });
   } else if ("error" in facts.deadLetter) {
-    failed = {
+    const dls: Condition = {
       type: "DeadLetterSinkResolved",
       status: "False",
       reason: "UnableToResolveDeadLetterSink",
       message: facts.deadLetter.error,
     };
-    set(failed);
+    set(dls);
+    failed ??= dls;
   } else {
     status.deadLetterSinkUri = facts.deadLetter.url;
     set({ type: "DeadLetterSinkResolved", status: "True" });
@@ -51,6 +70,9 @@ export function brokerStatus(broker: Broker, facts: BrokerFacts, now: Date): Bro
   set(failed ? { ...failed, type: "Ready" } : { type: "Ready", status: "True" });
   return { ...status, conditions };
 }
+
+/** Conditions only a Kafka-class broker has. */
+const KAFKA_CONDITIONS = ["ConfigParsed", "TopicReady"];
 
 function without(conditions: Condition[] | undefined, types: string[]): Condition[] {
   return (conditions ?? []).filter((c) => !types.includes(c.type));

@@ -44,9 +44,9 @@ Deno.test("a broker whose dead-letter sink does not resolve is not ready and say
   equal(ok.deadLetterSinkUri, "http://dls/");
 });
 
-Deno.test("a broker of another class is stored but not ready, without an address", () => {
+Deno.test("a broker of a class no node part serves is stored but not ready, without an address", () => {
   const status = brokerStatus(
-    broker({ "eventing.knative.dev/broker.class": "Kafka" }),
+    broker({ "eventing.knative.dev/broker.class": "RabbitMQBroker" }),
     { address: ADDRESS },
     NOW,
   );
@@ -54,7 +54,7 @@ Deno.test("a broker of another class is stored but not ready, without an address
   const ready = getCondition({ status }, "Ready");
   equal(ready?.status, "False");
   equal(ready?.reason, "BrokerClassNotSupported");
-  assert(ready?.message?.includes('"Kafka"'));
+  assert(ready?.message?.includes('"RabbitMQBroker"'));
 });
 
 Deno.test("a trigger whose broker does not exist is not ready with reason BrokerDoesNotExist", () => {
@@ -86,8 +86,8 @@ Deno.test("a trigger whose subscriber does not resolve is not ready and names th
   equal(status.subscriberUri, undefined);
 });
 
-Deno.test("a trigger on a broker of another class is not ready because its broker is not", () => {
-  const b = broker({ "eventing.knative.dev/broker.class": "Kafka" });
+Deno.test("a trigger on a broker of an unserved class is not ready because its broker is not", () => {
+  const b = broker({ "eventing.knative.dev/broker.class": "RabbitMQBroker" });
   b.status = brokerStatus(b, { address: ADDRESS }, NOW);
   const status = triggerStatus(trigger, { broker: b, subscriber: { url: "http://sub/" } }, NOW);
   const ready = getCondition({ status }, "Ready");

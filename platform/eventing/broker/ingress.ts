@@ -1,6 +1,7 @@
 /**
  * The broker ingress on the data port, answering as Knative's: POST an event (binary, structured or
- * batched mode) to `/broker/{namespace}/{broker}`; 202 once it is durably stored, 400 naming the bad
+ * batched mode) to `/broker/{namespace}/{broker}`; 202 once it is durably stored (by a Kafka-class
+ * broker: once Kafka acknowledged it; 503 when it could not be stored), 400 naming the bad
  * attribute of an invalid event, 404 for an unknown broker, 405 for other methods, OPTIONS (the
  * CloudEvents webhook handshake) with `Allow`. Events that already looped too often (TTL 0) are
  * accepted and dropped, as they would only loop again.

@@ -1,6 +1,7 @@
 /**
  * A Trigger's status, decided from what is known about it (pure): its broker, where its subscriber
- * and dead-letter sink resolve. `Ready` carries the reason of the first condition that fails.
+ * and dead-letter sink resolve, and for a trigger of a Kafka-class broker whether its consumer
+ * group runs (`SubscriptionReady`). `Ready` carries the reason of the first condition that fails.
  */
 import { type Condition, getCondition, isReady, setCondition } from "../../resources/meta.ts";
 import type { SinkResolution } from "../event_sender.ts";
@@ -12,6 +13,8 @@ export interface TriggerFacts {
   subscriber: SinkResolution;
   /** The merged (trigger over broker) dead-letter sink's resolution, when one is set. */
   deadLetter?: SinkResolution;
+  /** A Kafka-class broker's trigger: its consumer group's state (`SubscriptionReady`). */
+  subscription?: { ok: true } | { ok: false; reason: string; message: string };
 }
 
 export function triggerStatus(trigger: Trigger, facts: TriggerFacts, now: Date): TriggerStatus {
@@ -65,6 +68,18 @@ export function triggerStatus(trigger: Trigger, facts: TriggerFacts, now: Date):
     status.deadLetterSinkUri = facts.deadLetter.url;
     checks.push({ type: "DeadLetterSinkResolved", status: "True" });
   }
+
+  const { subscription } = facts;
+  if (subscription) {
+    checks.push(
+      subscription.ok ? { type: "SubscriptionReady", status: "True" } : {
+        type: "SubscriptionReady",
+        status: "False",
+        reason: subscription.reason,
+        message: subscription.message,
+      },
+    );
+  } else conditions = conditions?.filter((c) => c.type !== "SubscriptionReady");
 
   checks.forEach(set);
   const failed = checks.find((c) => c.status !== "True");
