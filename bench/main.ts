@@ -37,6 +37,7 @@ import { percentile } from "./stats.ts";
 import type { BenchResults, Distribution } from "./results.ts";
 import { renderReport } from "./report.ts";
 import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
+import { type LoadStep, measureLoadStep, renderLoadStep } from "./load_step.ts";
 import { type KafkaSourceBenchResult, measureKafkaSourceThroughput } from "./kafka_source_bench.ts";
 
 const COMMAND = "deno task bench";
@@ -119,6 +120,10 @@ async function run(): Promise<BenchResults> {
   const platformMainRssMb = vmRssBytes(platform.platform.pid) / (1024 * 1024);
   const bareMemory = await bareWorkerMemory(`${EXAMPLES}/hello`, 10);
 
+  // 3b. Scaling: a load step.
+  log("scaling: a load step of 16 concurrent clients against one idle instance");
+  loadStep = await measureLoadStep(platform.platform);
+
   // 4. Eventing.
   log("broker: events through a durable broker to a function");
   broker = await measureBroker(platform.platform, {
@@ -173,6 +178,7 @@ async function run(): Promise<BenchResults> {
 
 stopAllOnSignals();
 let broker: BrokerBench | undefined;
+let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
 let results: BenchResults;
 try {
@@ -188,9 +194,10 @@ await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
 await Deno.writeTextFile(
   `${OUT_DIR}results.json`,
-  JSON.stringify({ ...results, broker, kafka }, null, 2) + "\n",
+  JSON.stringify({ ...results, loadStep, broker, kafka }, null, 2) + "\n",
 );
 console.log(renderReport(results));
+if (loadStep) console.log(renderLoadStep(loadStep));
 if (broker) console.log(renderBroker(broker));
 if (kafka) console.log(renderKafka(kafka));
 
