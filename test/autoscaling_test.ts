@@ -55,6 +55,10 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
     env: { DENATIVE_SCALE_TO_ZERO_GRACE_PERIOD: "1s" },
   });
   const slowImage = await platform.uploadBundle(`${FIXTURES}/slow`);
+  // Deployed first, so it has long scaled to zero when an event for it arrives (the last step).
+  await platform.putService(serviceDoc("counter", await platform.uploadBundle(`${FIXTURES}/event_counter`), {
+    annotations: { "autoscaling.knative.dev/window": "6s" },
+  }));
   try {
     await t.step(
       "8 concurrent slow requests with target 1 grow the revision to at least 4 instances",
@@ -207,6 +211,64 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
         (n) => n < 3,
       );
       assert.ok(Date.now() >= end.getTime() - 500, "lifted before the window closed");
+    });
+
+    await t.step("an event for a Service at zero waits for its cold start instead of failing", async () => {
+      await until("the counter at zero", 20_000, () => replicas(platform, "counter-00001"), (n) => n === 0);
+      const eventing = "/apis/eventing.knative.dev/v1/namespaces/default";
+      for (
+        const [path, doc] of [
+          [`${eventing}/brokers/zero`, {
+            apiVersion: "eventing.knative.dev/v1",
+            kind: "Broker",
+            metadata: { name: "zero" },
+          }],
+          [`${eventing}/triggers/to-counter`, {
+            apiVersion: "eventing.knative.dev/v1",
+            kind: "Trigger",
+            metadata: { name: "to-counter" },
+            spec: {
+              broker: "zero",
+              delivery: { retry: 0 },
+              subscriber: { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "counter" } },
+            },
+          }],
+        ] as const
+      ) {
+        await platform.adminJson(path, {
+          method: "PUT",
+          body: JSON.stringify(doc),
+          headers: { "content-type": "application/json" },
+        });
+      }
+      await until("the trigger ready", 10_000, async () => {
+        const trigger = await platform.adminJson<
+          { status?: { conditions?: { type: string; status: string }[] } }
+        >(
+          `${eventing}/triggers/to-counter`,
+        );
+        return trigger.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? 1 : 0;
+      }, (n) => n === 1);
+      assert.equal(await replicas(platform, "counter-00001"), 0);
+      // retry: 0 — a delivery that failed at the cold start would be dead on the first attempt.
+      const res = await fetch(`http://127.0.0.1:${platform.port}/broker/default/zero`, {
+        method: "POST",
+        body: "{}",
+        headers: {
+          "content-type": "application/json",
+          "ce-specversion": "1.0",
+          "ce-id": "at-zero-1",
+          "ce-source": "/test",
+          "ce-type": "test.at.zero",
+        },
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, 202);
+      await until("the event delivered", 10_000, async () => {
+        const counts = await (await platform.call("counter")).json();
+        return counts.distinct;
+      }, (n) => n === 1);
+      assert.doesNotMatch(platform.logs, /event at-zero-1 dropped/);
     });
   } finally {
     await platform.stop();
