@@ -15,6 +15,7 @@ import YAML from "yaml";
 import { copyDir, EXAMPLES, Platform } from "./harness.ts";
 import { kindOf, resourcePath } from "../platform/cli/resource_kinds.ts";
 import { silenceKafkajsTimeoutWarning } from "../platform/kafka/timeout_warning_filter.ts";
+import { unreachable } from "./kafka_test_env.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -344,26 +345,6 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** undefined when one of the brokers accepts a TCP connection, else why none did. */
-async function unreachable(brokers: string[]): Promise<string | undefined> {
-  const reasons: string[] = [];
-  for (const broker of brokers) {
-    const [hostname, port] = broker.split(/:(?=\d+$)/);
-    try {
-      const conn = await Deno.connect({
-        hostname,
-        port: Number(port ?? 9092),
-        signal: AbortSignal.timeout(2000),
-      });
-      conn.close();
-      return undefined;
-    } catch (error) {
-      reasons.push(`${broker}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return `no broker in KAFKA_BROKERS is reachable (${reasons.join("; ")})`;
 }
 
 async function noChromium(): Promise<string | undefined> {

@@ -7,6 +7,7 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { type Consumer, Kafka, logLevel, Partitioners } from "kafkajs";
 import { silenceKafkajsTimeoutWarning } from "../platform/kafka/timeout_warning_filter.ts";
+import { unreachable } from "./kafka_test_env.ts";
 
 const MESSAGE_COUNT = 100;
 const CONSUME_TIMEOUT_MS = 30_000;
@@ -94,24 +95,4 @@ async function consume(consumer: Consumer, count: number, timeoutMs: number): Pr
     clearTimeout(timer);
   }
   return received;
-}
-
-/** undefined when one of the brokers accepts a TCP connection, else why none did. */
-async function unreachable(brokers: string[]): Promise<string | undefined> {
-  const reasons: string[] = [];
-  for (const broker of brokers) {
-    const [hostname, port] = broker.split(/:(?=\d+$)/);
-    try {
-      const conn = await Deno.connect({
-        hostname,
-        port: Number(port ?? 9092),
-        signal: AbortSignal.timeout(2_000),
-      });
-      conn.close();
-      return undefined;
-    } catch (error) {
-      reasons.push(`${broker}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return `no broker in KAFKA_BROKERS is reachable (${reasons.join("; ")})`;
 }
