@@ -279,11 +279,11 @@ export class RevisionPool {
         },
       };
       this.#queue.push(waiter);
-      if (this.#liveCount() === 0) {
+      const cold = this.#liveCount() === 0;
+      if (cold) {
         // Activator: a request for a revision at zero starts an instance at once and pokes the autoscaler.
         this.#coldSince ??= Date.now();
         if (this.#desired === 0) this.#desired = 1;
-        this.onColdRequest?.();
       } else if (this.spec.containerConcurrency === 1) {
         // Event gateway mode: one request per instance; start another rather than queue behind a busy one.
         const starting = [...this.#instances.values()].filter((i) => i.state === "starting").length;
@@ -292,6 +292,8 @@ export class RevisionPool {
         }
       }
       this.#converge();
+      // After the instance is on its way: the autoscaler's decision must not delay it.
+      if (cold) setTimeout(() => this.onColdRequest?.(), 0);
     });
   }
 
