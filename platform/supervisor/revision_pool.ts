@@ -489,14 +489,17 @@ export class RevisionPool {
           this.#coldStarts.push(Date.now() - this.#coldSince);
           this.#coldSince = null;
         }
-        const now = performance.now();
-        this.deps.log.info(
-          `${this.spec.revision}: instance ${i.id} ready in ${(now - i.startedAt).toFixed(1)} ms ` +
-            `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
-        );
-        this.deps.onScaleChange?.();
-        if (this.#liveCount() !== this.#desired) this.#converge();
+        // Waiting requests first; bookkeeping (a log line, a status write) after.
         this.#drainQueue();
+        const now = performance.now();
+        setTimeout(() => {
+          this.deps.log.info(
+            `${this.spec.revision}: instance ${i.id} ready in ${(now - i.startedAt).toFixed(1)} ms ` +
+              `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
+          );
+          this.deps.onScaleChange?.();
+          if (this.#liveCount() !== this.#desired) this.#converge();
+        }, 0);
         return;
       }
       case FrameType.InstanceFailed: {
