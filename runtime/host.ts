@@ -56,6 +56,16 @@ function createWorker(slot: string): Worker {
   });
 }
 
+/**
+ * A spare's first message round trip (a transferred frame in, a frame out) happens now, not on a
+ * cold start's first request, which would otherwise pay for warming both message paths.
+ */
+function warmedUp(worker: Worker): Worker {
+  const probe = new Uint8Array(1);
+  worker.postMessage([[FrameType.Ping, 0, probe]], [probe.buffer]);
+  return worker;
+}
+
 function startInstance(spec: StartInstance) {
   const worker = spares.get(spec.slot) ?? createWorker(spec.slot);
   spares.delete(spec.slot);
@@ -132,7 +142,7 @@ function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
       return;
     case FrameType.PrepareSpare: {
       const { slot } = parseJson<{ slot: string }>(payload);
-      if (!spares.has(slot)) spares.set(slot, createWorker(slot));
+      if (!spares.has(slot)) spares.set(slot, warmedUp(createWorker(slot)));
       return;
     }
     case FrameType.StopInstance: {
