@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import YAML from "yaml";
-import { FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { eventually, FIXTURES, Platform, serviceDoc } from "./harness.ts";
 import { signatureHeader } from "../platform/eventing/sources/github_signature.ts";
 
 const SOURCES = "/apis/sources.knative.dev/v1/namespaces/default";
@@ -38,25 +38,6 @@ async function recorded(platform: Platform, typePrefix: string): Promise<Recorde
   const res = await platform.call("recorder", `/?type=${encodeURIComponent(typePrefix)}`);
   assert.equal(res.status, 200);
   return await res.json();
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
 function ready(status: Status | undefined) {

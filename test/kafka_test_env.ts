@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { Admin, IHeaders, Message, Producer } from "kafkajs";
 import { silenceKafkajsTimeoutWarning } from "../platform/kafka/timeout_warning_filter.ts";
 import type { Platform } from "./harness.ts";
+export { eventually } from "./harness.ts";
 
 export const KAFKA_BROKERS = (Deno.env.get("KAFKA_BROKERS") ?? "").split(",").map((b) => b.trim()).filter(
   Boolean,
@@ -169,27 +170,6 @@ export async function putResource<T = Conditioned>(
     body: JSON.stringify(doc),
     headers: { "content-type": "application/json" },
   });
-}
-
-/** Polls `probe` until it returns a value; fails with the last error or value seen. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  everyMs = 100,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
 export const KAFKA_SOURCES = "/apis/sources.knative.dev/v1/namespaces/default/kafkasources";
