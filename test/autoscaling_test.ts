@@ -179,6 +179,12 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
       await platform.settled("heap");
       for (let i = 0; i < 10; i++) await (await platform.call("heap", "/?mb=10")).text();
       await until("HPA memory scale out", 20_000, () => replicas(platform, "heap-00001"), (n) => n >= 2);
+      // The heap it scaled on is the isolates' own measurement, and /metrics shows it.
+      const metrics = await (await platform.admin("/metrics")).text();
+      const heap = Number(
+        metrics.match(/denative_revision_heap_bytes\{[^}]*revision="heap-00001"\} (\d+)/)?.[1],
+      );
+      assert.ok(heap > 50 * 1024 * 1024, `heap of heap-00001 on /metrics: ${heap}`);
     });
 
     await t.step("a schedule window raises the floor, and lifts it when it ends", async () => {

@@ -50,6 +50,16 @@ export function renderMetrics(supervisor: Supervisor, autoscaler?: Autoscaler): 
     "Requests waiting for an instance",
     pools.map((p) => [label(p), p.queued]),
   );
+  gauge(
+    "denative_revision_heap_bytes",
+    "V8 heap used by the revision's ready instances, summed (each isolate measures its own)",
+    pools.map((p) => [label(p), p.usage().heapBytes]),
+  );
+  gauge(
+    "denative_revision_instance_cpu_seconds",
+    "CPU time the revision's ready instances have used so far, summed (per-thread measurement)",
+    pools.map((p) => [label(p), p.usage().cpuMicros / 1e6]),
+  );
   const scalers = autoscaler?.snapshot() ?? [];
   const sl = (s: (typeof scalers)[number]) => ({
     namespace: s.namespace,
