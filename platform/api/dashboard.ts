@@ -17,6 +17,7 @@ code{font-size:12px}#err{color:#b3261e}
 <h1>Denative</h1><div id="err"></div>
 <h2>Services</h2><table id="services"><thead><tr><th>Name</th><th>URL</th><th>Latest</th><th>Traffic</th><th>Ready</th></tr></thead><tbody></tbody></table>
 <h2>Revisions</h2><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
+<h2>Eventing</h2><table id="eventing"><thead><tr><th>Kind</th><th>Name</th><th>Address / sink</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
 <script>
 const m = location.hash.match(/token=([^&]+)/);
 if (m) { sessionStorage.setItem("denative-token", decodeURIComponent(m[1])); history.replaceState(null, "", location.pathname); }
@@ -44,6 +45,24 @@ async function refresh() {
         (v.status?.actualReplicas ?? 0) + " / " + (v.status?.desiredReplicas ?? 0) + "</td><td class='" + r.status + "'>" + r.status +
         "</td><td><code>" + esc(r.message ?? r.reason ?? "") + "</code></td></tr>";
     }).join("");
+    const kinds = [
+      ["Broker", "/apis/eventing.knative.dev/v1/brokers"],
+      ["Trigger", "/apis/eventing.knative.dev/v1/triggers"],
+      ["PingSource", "/apis/sources.knative.dev/v1/pingsources"],
+      ["ApiServerSource", "/apis/sources.knative.dev/v1/apiserversources"],
+      ["SinkBinding", "/apis/sources.knative.dev/v1/sinkbindings"],
+      ["KafkaSource", "/apis/sources.knative.dev/v1/kafkasources"],
+      ["GitHubSource", "/apis/sources.knative.dev/v1alpha1/githubsources"],
+      ["KafkaSink", "/apis/eventing.knative.dev/v1alpha1/kafkasinks"],
+    ];
+    const lists = await Promise.all(kinds.map(([, path]) => get(path).catch(() => ({ items: [] }))));
+    document.querySelector("#eventing tbody").innerHTML = lists.flatMap((list, k) => list.items.map((o) => {
+      const r = ready(o);
+      const where = o.status?.address?.url ?? o.status?.sinkUri ?? o.status?.subscriberUri ?? o.status?.url ?? "";
+      return "<tr><td>" + kinds[k][0] + "</td><td>" + esc(o.metadata.namespace + "/" + o.metadata.name) + "</td><td>" +
+        esc(where) + "</td><td class='" + r.status + "'>" + r.status + "</td><td><code>" + esc(r.message ?? r.reason ?? "") +
+        "</code></td></tr>";
+    })).join("");
     document.getElementById("err").textContent = "";
   } catch (e) {
     document.getElementById("err").textContent = token ? String(e) : "Open the link deno task serve printed to log in.";
