@@ -201,6 +201,11 @@ kafkaTest(
           const [committed] = await kafka.committed(group, topic);
           return committed === 5 ? true : undefined;
         }, 10_000);
+        const metrics = await (await platform.admin("/metrics")).text();
+        const count = (result: string) =>
+          Number(metrics.match(new RegExp(`kafkasource="poison",result="${result}"\\} (\\d+)`))?.[1]);
+        assert.equal(count("delivered"), 4);
+        assert.equal(count("dead_lettered"), 1);
       });
 
       await t.step(

@@ -39,6 +39,7 @@ export const kafkaExtension: PlatformExtension = {
     return {
       kinds: kafkaKinds(),
       mount: (app) => mountKafkaSinkIngress(app, sinks),
+      metrics: () => sources.metrics(),
       start() {
         sinks.start();
         sources.start();

@@ -69,6 +69,29 @@ export class KafkaSourceController {
   }
 
   /** Instances each Service fed by a KafkaSource needs for that source's lag. */
+  /** Prometheus text: each running source's delivered, dead-lettered and dropped event counts. */
+  metrics(): string {
+    const lines = [
+      "# HELP denative_kafkasource_events_total Records a KafkaSource finished with, by result (since start)",
+      "# TYPE denative_kafkasource_events_total counter",
+    ];
+    for (const [key, runner] of this.#runners) {
+      const [namespace, name] = key.split("/");
+      const c = runner.counters;
+      for (
+        const [result, n] of [["delivered", c.delivered], ["dead_lettered", c.deadLettered], [
+          "dropped",
+          c.dropped,
+        ]]
+      ) {
+        lines.push(
+          `denative_kafkasource_events_total{namespace="${namespace}",kafkasource="${name}",result="${result}"} ${n}`,
+        );
+      }
+    }
+    return lines.join("\n") + "\n";
+  }
+
   demand(): ExternalDemand[] {
     const now = this.deps.clock.now();
     const out: ExternalDemand[] = [];
