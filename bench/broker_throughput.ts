@@ -43,7 +43,8 @@ export async function measureBroker(
 ): Promise<BrokerBench> {
   const image = await platform.uploadBundle(`${FIXTURES}/event_counter`);
   await platform.putService(serviceDoc("counter", image, {
-    annotations: { "autoscaling.knative.dev/min-scale": "1" },
+    // One instance: the counts live in its memory.
+    annotations: { "autoscaling.knative.dev/min-scale": "1", "autoscaling.knative.dev/max-scale": "1" },
   }));
   await platform.settled("counter");
   await put(platform, `${EVENTING}/brokers/bench`, {

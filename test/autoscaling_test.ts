@@ -55,9 +55,10 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
     env: { DENATIVE_SCALE_TO_ZERO_GRACE_PERIOD: "1s" },
   });
   const slowImage = await platform.uploadBundle(`${FIXTURES}/slow`);
-  // Deployed first, so it has long scaled to zero when an event for it arrives (the last step).
+  // Deployed first, so it has long scaled to zero when an event for it arrives (the last step). One
+  // instance at most: its count lives in memory, and a second instance would answer the test with 0.
   await platform.putService(serviceDoc("counter", await platform.uploadBundle(`${FIXTURES}/event_counter`), {
-    annotations: { "autoscaling.knative.dev/window": "6s" },
+    annotations: { "autoscaling.knative.dev/window": "6s", "autoscaling.knative.dev/max-scale": "1" },
   }));
   try {
     await t.step(
