@@ -4,18 +4,9 @@
  */
 import { UsageError } from "./cli_error.ts";
 
-export interface KReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-/** Knative's duck-typed Destination: a reference to an addressable object, or a URI. */
-export interface Destination {
-  ref?: KReference;
-  uri?: string;
-}
+// The same Destination shape the platform's delivery code validates.
+export type { Destination, KReference } from "../eventing/delivery/delivery_spec.ts";
+import type { Destination, KReference } from "../eventing/delivery/delivery_spec.ts";
 
 const PREFIXES: Record<string, { apiVersion: string; kind: string }> = {
   ksvc: { apiVersion: "serving.knative.dev/v1", kind: "Service" },
