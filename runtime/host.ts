@@ -8,7 +8,16 @@
  *
  * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN
  */
-import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson, readU32 } from "./protocol.ts";
+import {
+  encodeFrame,
+  forEachFrame,
+  FrameReader,
+  FrameType,
+  FrameWriter,
+  jsonPayload,
+  parseJson,
+  readU32,
+} from "./protocol.ts";
 import type { Bytes } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
 
@@ -61,23 +70,29 @@ function createWorker(slot: string): Worker {
  * cold start's first request, which would otherwise pay for warming both message paths.
  */
 function warmedUp(worker: Worker): Worker {
-  const probe = new Uint8Array(1);
-  worker.postMessage([[FrameType.Ping, 0, probe]], [probe.buffer]);
+  const probe = encodeFrame(FrameType.Ping, 0, new Uint8Array(1));
+  worker.postMessage(probe, [probe.buffer]);
   return worker;
 }
+
+/** Frames that end a request's exchange, after which its stream id no longer routes to a worker. */
+const ENDS_STREAM = new Set<FrameType>([
+  FrameType.Response,
+  FrameType.End,
+  FrameType.Abort,
+  FrameType.ResponseError,
+]);
 
 function startInstance(spec: StartInstance) {
   const worker = spares.get(spec.slot) ?? createWorker(spec.slot);
   spares.delete(spec.slot);
   worker.onmessage = (e: MessageEvent) => {
-    // A worker posts the frames of one event-loop turn together.
-    for (const [type, stream, payload] of e.data as [FrameType, number, Bytes][]) {
-      if (
-        type === FrameType.Response || type === FrameType.End || type === FrameType.Abort ||
-        type === FrameType.ResponseError
-      ) streams.delete(stream);
-      out.write(type, stream, payload);
-    }
+    // A worker posts the encoded frames of one event-loop turn together; they go out as they are.
+    const bytes = e.data as Bytes;
+    forEachFrame(bytes, (type, stream) => {
+      if (ENDS_STREAM.has(type)) streams.delete(stream);
+    });
+    out.writeFrames(bytes);
   };
   worker.onerror = (e) => {
     e.preventDefault();
@@ -94,18 +109,30 @@ function failInstance(id: number, worker: Worker, error: string) {
   out.write(FrameType.InstanceFailed, id, jsonPayload({ error }));
 }
 
-/** Frames bound for each worker during one socket read, posted as one message per worker. */
-const outbox = new Map<Worker, { frames: [FrameType, number, Bytes][]; transfer: ArrayBuffer[] }>();
+/** Frames bound for each worker during one socket read, posted as one buffer per worker. */
+const outbox = new Map<Worker, { frames: [FrameType, number, Bytes][]; bytes: number }>();
 
-function toWorker(worker: Worker, type: FrameType, stream: number, payload: Bytes, transfer = true) {
+function toWorker(worker: Worker, type: FrameType, stream: number, payload: Bytes) {
   let box = outbox.get(worker);
-  if (!box) outbox.set(worker, box = { frames: [], transfer: [] });
+  if (!box) outbox.set(worker, box = { frames: [], bytes: 0 });
   box.frames.push([type, stream, payload]);
-  if (transfer && payload.byteLength > 0) box.transfer.push(payload.buffer);
+  box.bytes += 9 + payload.byteLength;
 }
 
 function flushOutbox() {
-  for (const [worker, box] of outbox) worker.postMessage(box.frames, box.transfer);
+  for (const [worker, box] of outbox) {
+    const bytes = new Uint8Array(box.bytes);
+    const view = new DataView(bytes.buffer);
+    let off = 0;
+    for (const [type, stream, payload] of box.frames) {
+      view.setUint32(off, 5 + payload.byteLength);
+      view.setUint8(off + 4, type);
+      view.setUint32(off + 5, stream);
+      bytes.set(payload, off + 9);
+      off += 9 + payload.byteLength;
+    }
+    worker.postMessage(bytes, [bytes.buffer]);
+  }
   outbox.clear();
 }
 
@@ -134,7 +161,7 @@ function relay(frame: { type: FrameType; stream: number; payload: Bytes }) {
     }
     case FrameType.Ping: {
       const worker = workers.get(stream);
-      if (worker) toWorker(worker, type, stream, payload, false);
+      if (worker) toWorker(worker, type, stream, payload);
       return;
     }
     case FrameType.StartInstance:

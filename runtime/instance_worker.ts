@@ -4,19 +4,21 @@
  * its host relays. It speaks the wire protocol's frames as `[type, stream, payload]` messages.
  */
 import {
-  decodeHead,
+  decodeRequestHead,
   EMPTY,
-  encodeHead,
+  forEachFrame,
   FrameType,
-  headerPairs,
+  FrameWriter,
+  headFrame,
   jsonPayload,
   readU32,
-  type RequestHead,
-  type ResponseHead,
+  requestHeadText,
+  responseHeadText,
   u32Payload,
 } from "./protocol.ts";
 import type { Bytes } from "./protocol.ts";
 import { BodyReceiver, CreditGate, prepareBody, pumpBody } from "./body_channel.ts";
+import { requestWithSignal, staticBody } from "./deno_internals.ts";
 import type { FunctionContext, FunctionModule } from "./types.ts";
 import process from "node:process";
 
@@ -42,19 +44,20 @@ let module: FunctionModule;
 let ctx: FunctionContext;
 const inFlight = new Map<number, InFlight>();
 
-/** Frames of this event-loop turn, posted to the host as one message (one hop for many requests). */
-let outgoing: [FrameType, number, Bytes][] = [];
+/**
+ * Frames of one event-loop turn go to the host as one transferred buffer of encoded frames, which
+ * the host writes to its socket as they are (one hop for many requests, no copies in between).
+ * Frames are always encoded into fresh buffers, so nothing the function owns is ever transferred.
+ */
+const out = new FrameWriter({
+  write(bytes: Bytes): Promise<number> {
+    if (!warmingUp) self.postMessage(bytes, [bytes.buffer]);
+    return Promise.resolve(bytes.byteLength);
+  },
+});
 
 function post(type: FrameType, stream: number, payload: Bytes = EMPTY) {
-  // Not transferred: the bytes may belong to the function (a cached Uint8Array it returns every time).
-  if (outgoing.length === 0) setImmediate(flush);
-  outgoing.push([type, stream, payload]);
-}
-
-function flush() {
-  const frames = outgoing;
-  outgoing = [];
-  if (!warmingUp) self.postMessage(frames);
+  out.write(type, stream, payload);
 }
 
 /**
@@ -66,15 +69,19 @@ async function warmUp() {
   warmingUp = true;
   module = { fetch: async (req) => new Response(`warm ${req.method} ${(await req.text()).length}`) };
   ctx = { service: "", namespace: "", revision: "warm-up", env: {} };
-  const head = {
-    method: "POST",
-    url: "http://warm.up/",
-    headers: [["content-type", "text/plain"]],
-    body: "inline",
-  };
-  await serve(0, encodeHead(head, new TextEncoder().encode("warm-up body")));
+  const headers = new Headers({ "content-type": "text/plain" });
+  const frame = headFrame(
+    FrameType.RequestHead,
+    0,
+    requestHeadText("POST", "http://warm.up/", headers, "inline", "127.0.0.1"),
+    "warm-up body",
+  );
+  let served: Promise<void> | undefined;
+  forEachFrame(frame, (_type, _stream, payload) => (served = serve(0, payload)));
+  await served;
+  // The reply is posted on the next turn; warmingUp drops it.
   await new Promise((resolve) => setImmediate(resolve));
-  outgoing = [];
+  await new Promise((resolve) => setImmediate(resolve));
   warmingUp = false;
 }
 
@@ -139,7 +146,7 @@ function sendStats() {
 }
 
 async function serve(id: number, payload: Bytes) {
-  const { head, inline } = decodeHead<RequestHead>(payload);
+  const { head, inline } = decodeRequestHead(payload);
   const state: InFlight = { abort: new AbortController() };
   inFlight.set(id, state);
   let body: BodyInit | null = null;
@@ -150,12 +157,11 @@ async function serve(id: number, payload: Bytes) {
   }
   let response: Response;
   try {
-    const request = new Request(head.url, {
-      method: head.method,
-      headers: head.headers,
-      body,
-      signal: state.abort.signal,
-    });
+    const request = requestWithSignal(
+      head.url,
+      { method: head.method, headers: head.headers, body },
+      state.abort.signal,
+    );
     response = await module.fetch(request, ctx);
     if (!(response instanceof Response)) throw new TypeError("fetch() must return a Response");
   } catch (err) {
@@ -168,6 +174,15 @@ async function serve(id: number, payload: Bytes) {
     response.body?.cancel().catch(() => {});
     return;
   }
+  // A body made from a string or bytes goes inline without being read as a stream (before
+  // `response.headers` is touched: see staticBody).
+  const whole = staticBody(response);
+  if (whole !== undefined) {
+    inFlight.delete(id);
+    const text = responseHeadText(response.status, response.statusText, response.headers, "inline");
+    out.writeFrames(headFrame(FrameType.Response, id, text, whole));
+    return;
+  }
   let prepared;
   try {
     prepared = await prepareBody(response.body);
@@ -176,29 +191,22 @@ async function serve(id: number, payload: Bytes) {
     if (inFlight.delete(id)) post(FrameType.ResponseError, id, jsonPayload({ message: describe(err) }));
     return;
   }
-  const responseHead: ResponseHead = {
-    status: response.status,
-    statusText: response.statusText,
-    headers: headerPairs(response.headers),
-    body: prepared.mode,
-  };
+  const text = responseHeadText(response.status, response.statusText, response.headers, prepared.mode);
   if (!prepared.rest) {
     inFlight.delete(id);
-    post(FrameType.Response, id, encodeHead(responseHead, prepared.inline));
+    out.writeFrames(headFrame(FrameType.Response, id, text, prepared.inline));
     return;
   }
-  post(FrameType.ResponseHead, id, encodeHead(responseHead));
-  {
-    state.gate = new CreditGate();
-    await pumpBody(prepared.rest, state.gate, {
-      chunk: (bytes) => post(FrameType.Body, id, bytes),
-      end: () => post(FrameType.End, id),
-      abort: (reason) => {
-        console.error(`${ctx.revision}: the response body failed: ${reason}`);
-        post(FrameType.Abort, id, jsonPayload({ reason }));
-      },
-    });
-  }
+  out.writeFrames(headFrame(FrameType.ResponseHead, id, text));
+  state.gate = new CreditGate();
+  await pumpBody(prepared.rest, state.gate, {
+    chunk: (bytes) => post(FrameType.Body, id, bytes),
+    end: () => post(FrameType.End, id),
+    abort: (reason) => {
+      console.error(`${ctx.revision}: the response body failed: ${reason}`);
+      post(FrameType.Abort, id, jsonPayload({ reason }));
+    },
+  });
   inFlight.delete(id);
 }
 
@@ -246,6 +254,6 @@ const warm = warmUp();
 self.onmessage = async (e: MessageEvent) => {
   await warm;
   const data = e.data;
-  if (Array.isArray(data)) { for (const [type, stream, payload] of data) onFrame(type, stream, payload); }
+  if (data instanceof Uint8Array) forEachFrame(data as Bytes, onFrame);
   else if (data?.init) load(data.init as InstanceInit);
 };

@@ -243,6 +243,10 @@ export function hostFetch(
       },
     );
     req.on("error", reject);
+    // Aborting closes the connection, which is how a platform sees a caller go away.
+    init.signal?.addEventListener("abort", () => req.destroy(new DOMException("aborted", "AbortError")), {
+      once: true,
+    });
     const body = init.body;
     if (body instanceof ReadableStream) {
       (async () => {

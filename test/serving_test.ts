@@ -3,7 +3,7 @@
  * One platform is shared by the steps; each step deploys what it needs.
  */
 import assert from "node:assert/strict";
-import { EXAMPLES, FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { eventually, EXAMPLES, FIXTURES, Platform, serviceDoc } from "./harness.ts";
 
 const SERVICES = "/apis/serving.knative.dev/v1/namespaces/default/services";
 const REVISIONS = "/apis/serving.knative.dev/v1/namespaces/default/revisions";
@@ -144,6 +144,26 @@ Deno.test("serving: deploy, route, split, fail, limit and restart", async (t) =>
       await res.body?.cancel();
       assert.equal(res.status, 504);
       assert.ok(Date.now() - started < 2900, "answered at the timeout, not when the function finished");
+    });
+
+    await t.step("a caller that goes away aborts the function's request.signal", async () => {
+      const image = await platform.uploadBundle(`${FIXTURES}/abort_watcher`);
+      await platform.putService(
+        serviceDoc("watcher", image, {
+          annotations: { "autoscaling.knative.dev/min-scale": "1", "autoscaling.knative.dev/max-scale": "1" },
+        }),
+      );
+      await platform.settled("watcher");
+      const caller = new AbortController();
+      const pending = platform.call("watcher", "/wait", { signal: caller.signal }).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      caller.abort();
+      await pending;
+      const seen = await eventually("the function saw the abort", async () => {
+        const body = await (await platform.call("watcher", "/seen")).json();
+        return body.seen.length > 0 ? body.seen : undefined;
+      }, 5_000);
+      assert.deepEqual(seen, ["AbortError"]);
     });
 
     await t.step("a function that throws gives 500 without a stack trace", async () => {

@@ -151,6 +151,11 @@ export class HostProcess {
     return this.#out.write(type, stream, payload);
   }
 
+  /** Bytes that already hold whole frames (see `headFrame`). */
+  sendFrames(frames: Bytes): Promise<void> {
+    return this.#out.writeFrames(frames);
+  }
+
   /** Ends the process at once: the only way to stop an isolate stuck in a loop. */
   kill(reason: string) {
     if (this.#gone) return;

@@ -3,14 +3,13 @@
  * back as frames and is handed to the caller as a streaming `Response` the moment its head arrives.
  */
 import {
-  decodeHead,
-  encodeHead,
+  decodeResponseHead,
   FrameType,
-  headerPairs,
+  headFrame,
   jsonPayload,
   parseJson,
   readU32,
-  type RequestHead,
+  requestHeadText,
   type ResponseHead,
   u32Payload,
 } from "../../runtime/protocol.ts";
@@ -18,12 +17,6 @@ import type { Bytes } from "../../runtime/protocol.ts";
 import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../runtime/body_channel.ts";
 import type { HostProcess } from "./host_process.ts";
 import { errorResponse } from "./error_response.ts";
-
-function appendForwardedFor(headers: [string, string][], ip: string) {
-  const existing = headers.find(([k]) => k === "x-forwarded-for");
-  if (existing) existing[1] = `${existing[1]}, ${ip}`;
-  else headers.push(["x-forwarded-for", ip]);
-}
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -49,14 +42,8 @@ export class RequestRelay {
   }
 
   start(instance: number, request: Request, url: string, body: PreparedBody, clientIp?: string) {
-    const headers = headerPairs(request.headers);
-    if (clientIp) appendForwardedFor(headers, clientIp);
-    const head: RequestHead = { method: request.method, url, headers, body: body.mode };
-    const encoded = encodeHead(head, body.inline);
-    const payload = new Uint8Array(4 + encoded.byteLength);
-    new DataView(payload.buffer).setUint32(0, instance);
-    payload.set(encoded, 4);
-    this.host.send(FrameType.RequestHead, this.id, payload);
+    const text = requestHeadText(this.method, url, request.headers, body.mode, clientIp);
+    this.host.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline, instance));
     if (body.rest) {
       this.#gate = new CreditGate();
       pumpBody(body.rest, this.#gate, {
@@ -70,13 +57,13 @@ export class RequestRelay {
   onFrame(type: FrameType, payload: Bytes) {
     switch (type) {
       case FrameType.Response: {
-        const { head, inline } = decodeHead<ResponseHead>(payload);
+        const { head, inline } = decodeResponseHead(payload);
         this.#answer(this.#build(head, head.body === "none" ? null : inline));
         this.#finish();
         return;
       }
       case FrameType.ResponseHead: {
-        const { head } = decodeHead<ResponseHead>(payload);
+        const { head } = decodeResponseHead(payload);
         this.#receiver = new BodyReceiver(
           (n) => this.host.send(FrameType.Window, this.id, u32Payload(n)),
           () => this.cancel("the caller stopped reading"),
@@ -124,7 +111,7 @@ export class RequestRelay {
     const nullBody = NULL_BODY_STATUS.has(head.status) || this.method === "HEAD";
     return new Response(nullBody ? null : body, {
       status: head.status,
-      statusText: head.statusText,
+      statusText: head.statusText || undefined,
       headers: head.headers,
     });
   }

@@ -1,0 +1,130 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import {
+  type Bytes,
+  decodeRequestHead,
+  decodeResponseHead,
+  encodeFrame,
+  forEachFrame,
+  FrameReader,
+  FrameType,
+  headFrame,
+  requestHeadText,
+  responseHeadText,
+} from "./protocol.ts";
+
+function onlyFrame(bytes: Bytes): { type: FrameType; stream: number; payload: Bytes } {
+  const frames: { type: FrameType; stream: number; payload: Bytes }[] = [];
+  forEachFrame(bytes, (type, stream, payload) => frames.push({ type, stream, payload }));
+  assertEquals(frames.length, 1);
+  return frames[0];
+}
+
+Deno.test("a request head survives the trip: method, url, repeated headers, inline body", () => {
+  const headers = new Headers([
+    ["accept", "*/*"],
+    ["cookie", "a=1; b=2"],
+    ["x-multi", "one"],
+    ["x-multi", "two"],
+    ["x-latin", "caf\u00e9"],
+    ["x-colon", "a:b:c"],
+  ]);
+  const text = requestHeadText("POST", "http://svc.default.localhost/p?q=1#f", headers, "inline");
+  const frame = onlyFrame(headFrame(FrameType.RequestHead, 7, text, "body \u20ac"));
+  assertEquals(frame.type, FrameType.RequestHead);
+  assertEquals(frame.stream, 7);
+  const { head, inline } = decodeRequestHead(frame.payload);
+  assertEquals(head.method, "POST");
+  assertEquals(head.url, "http://svc.default.localhost/p?q=1#f");
+  assertEquals(head.body, "inline");
+  assertEquals(new Headers(head.headers).get("x-multi"), "one, two");
+  assertEquals(new Headers(head.headers).get("x-latin"), "caf\u00e9");
+  assertEquals(new Headers(head.headers).get("x-colon"), "a:b:c");
+  assertEquals(new TextDecoder().decode(inline), "body \u20ac");
+});
+
+Deno.test("X-Forwarded-For is appended to, or added", () => {
+  const added = decodeRequestHead(
+    onlyFrame(
+      headFrame(
+        FrameType.RequestHead,
+        1,
+        requestHeadText("GET", "http://x/", new Headers(), "none", "10.0.0.1"),
+      ),
+    )
+      .payload,
+  );
+  assertEquals(added.head.headers, [["x-forwarded-for", "10.0.0.1"]]);
+  const appended = decodeRequestHead(
+    onlyFrame(
+      headFrame(
+        FrameType.RequestHead,
+        1,
+        requestHeadText(
+          "GET",
+          "http://x/",
+          new Headers({ "x-forwarded-for": "1.2.3.4" }),
+          "none",
+          "10.0.0.1",
+        ),
+      ),
+    ).payload,
+  );
+  assertEquals(appended.head.headers, [["x-forwarded-for", "1.2.3.4, 10.0.0.1"]]);
+});
+
+Deno.test("a response head keeps each set-cookie and its status text", () => {
+  const headers = new Headers();
+  headers.append("set-cookie", "a=1; Path=/");
+  headers.append("set-cookie", "b=2, c=3");
+  headers.set("content-type", "text/plain");
+  const text = responseHeadText(201, "Created Here", headers, "stream");
+  const { head, inline } = decodeResponseHead(onlyFrame(headFrame(FrameType.ResponseHead, 3, text)).payload);
+  assertEquals(head.status, 201);
+  assertEquals(head.statusText, "Created Here");
+  assertEquals(head.body, "stream");
+  assertEquals(new Headers(head.headers).getSetCookie(), ["a=1; Path=/", "b=2, c=3"]);
+  assertEquals(inline.byteLength, 0);
+});
+
+Deno.test("a RequestHead frame can carry the instance id in front of its head", () => {
+  const frame = onlyFrame(
+    headFrame(
+      FrameType.RequestHead,
+      9,
+      requestHeadText("GET", "http://x/", new Headers(), "none"),
+      undefined,
+      42,
+    ),
+  );
+  assertEquals(new DataView(frame.payload.buffer, frame.payload.byteOffset).getUint32(0), 42);
+  assertEquals(decodeRequestHead(frame.payload.subarray(4)).head.url, "http://x/");
+});
+
+Deno.test("binary inline bodies are copied exactly", () => {
+  const body = new Uint8Array(1000).map((_, i) => i % 256);
+  const frame = onlyFrame(
+    headFrame(FrameType.Response, 2, responseHeadText(200, "", new Headers(), "inline"), body),
+  );
+  assertEquals(decodeResponseHead(frame.payload).inline, body);
+});
+
+Deno.test("the reader reassembles frames split anywhere, and forEachFrame walks a batch", () => {
+  const a = encodeFrame(FrameType.Body, 5, new Uint8Array([1, 2, 3]));
+  const b = headFrame(
+    FrameType.Response,
+    6,
+    responseHeadText(200, "OK", new Headers({ a: "b" }), "inline"),
+    "hi",
+  );
+  const all = new Uint8Array(a.byteLength + b.byteLength);
+  all.set(a);
+  all.set(b, a.byteLength);
+  for (let cut = 0; cut <= all.byteLength; cut++) {
+    const reader = new FrameReader();
+    const frames = [...reader.push(all.slice(0, cut)), ...reader.push(all.slice(cut))];
+    assertEquals(frames.map((f) => [f.type, f.stream]), [[FrameType.Body, 5], [FrameType.Response, 6]]);
+  }
+  const seen: number[] = [];
+  forEachFrame(all, (_type, stream) => seen.push(stream));
+  assertEquals(seen, [5, 6]);
+});
