@@ -1,12 +1,14 @@
 /// <reference lib="deno.worker" />
 /**
- * Bootstrap of one instance: a worker isolate that loads a revision's code and serves the requests
- * its host relays. It speaks the wire protocol's frames as `[type, stream, payload]` messages.
+ * Bootstrap of one instance: a worker isolate that loads a revision's code and serves requests.
+ * Its pool host starts it with a postMessage; from then on it talks to the supervisor over its own
+ * loopback link (requests, bodies, pings, stats), opened before the function's code is loaded.
  */
 import {
   decodeRequestHead,
   EMPTY,
   forEachFrame,
+  FrameReader,
   FrameType,
   FrameWriter,
   headFrame,
@@ -29,6 +31,8 @@ export interface InstanceInit {
   namespace: string;
   revision: string;
   env: Record<string, string>;
+  /** Where and how to connect to the supervisor. */
+  link: { port: number; token: string };
 }
 
 interface InFlight {
@@ -44,17 +48,8 @@ let module: FunctionModule;
 let ctx: FunctionContext;
 const inFlight = new Map<number, InFlight>();
 
-/**
- * Frames of one event-loop turn go to the host as one transferred buffer of encoded frames, which
- * the host writes to its socket as they are (one hop for many requests, no copies in between).
- * Frames are always encoded into fresh buffers, so nothing the function owns is ever transferred.
- */
-const out = new FrameWriter({
-  write(bytes: Bytes): Promise<number> {
-    if (!warmingUp) self.postMessage(bytes, [bytes.buffer]);
-    return Promise.resolve(bytes.byteLength);
-  },
-});
+/** Frames to the supervisor, one socket write per event-loop turn; nowhere until the link is up. */
+let out = new FrameWriter({ write: (bytes: Bytes) => Promise.resolve(bytes.byteLength) });
 
 function post(type: FrameType, stream: number, payload: Bytes = EMPTY) {
   out.write(type, stream, payload);
@@ -63,10 +58,9 @@ function post(type: FrameType, stream: number, payload: Bytes = EMPTY) {
 /**
  * A spare worker runs one request through its own serving path before it is given any code, so the
  * first real request after a cold start does not pay for compiling that path (about 8 ms here).
+ * Its reply goes nowhere: the link is not up yet.
  */
-let warmingUp = false;
 async function warmUp() {
-  warmingUp = true;
   module = { fetch: async (req) => new Response(`warm ${req.method} ${(await req.text()).length}`) };
   ctx = { service: "", namespace: "", revision: "warm-up", env: {} };
   const headers = new Headers({ "content-type": "text/plain" });
@@ -79,10 +73,6 @@ async function warmUp() {
   let served: Promise<void> | undefined;
   forEachFrame(frame, (_type, _stream, payload) => (served = serve(0, payload)));
   await served;
-  // The reply is posted on the next turn; warmingUp drops it.
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
-  warmingUp = false;
 }
 
 /** The function sees only the environment its Service declares. */
@@ -107,8 +97,37 @@ function installEnv(env: Record<string, string>) {
   }
 }
 
+/** Opens the link and serves what comes over it; when the supervisor closes it, the instance ends. */
+async function connect(link: InstanceInit["link"]) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: link.port });
+  conn.setNoDelay(true);
+  out = new FrameWriter(conn);
+  out.write(FrameType.Hello, 0, jsonPayload({ token: link.token }));
+  (async () => {
+    const reader = new FrameReader();
+    const buf = new Uint8Array(256 * 1024);
+    try {
+      while (true) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        for (const f of reader.push(buf.subarray(0, n))) onFrame(f.type, f.stream, f.payload);
+      }
+    } catch {
+      // the supervisor went away
+    }
+    self.close();
+  })();
+}
+
 async function load(init: InstanceInit) {
   instance = init.instance;
+  // Before the function's code runs, so nothing it does at import time can touch the link.
+  try {
+    await connect(init.link);
+  } catch (err) {
+    self.postMessage({ failed: `could not connect to the supervisor: ${describe(err)}` });
+    return;
+  }
   installEnv(init.env);
   ctx = Object.freeze({
     service: init.service,
@@ -253,7 +272,5 @@ const warm = warmUp();
 
 self.onmessage = async (e: MessageEvent) => {
   await warm;
-  const data = e.data;
-  if (data instanceof Uint8Array) forEachFrame(data as Bytes, onFrame);
-  else if (data?.init) load(data.init as InstanceInit);
+  if (e.data?.init) load(e.data.init as InstanceInit);
 };

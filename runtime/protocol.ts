@@ -1,35 +1,36 @@
 /**
- * The supervisor <-> pool-host wire protocol: length-prefixed frames over a unix socket.
+ * The wire protocol between the supervisor and what runs functions: length-prefixed frames.
+ * Two kinds of connection carry them:
+ * - a pool host's unix socket: starting, stopping and reporting its workers (host frames);
+ * - each instance's own loopback TCP link: requests, bodies, pings and the instance's stats.
  *
  * Frame layout: u32 length of what follows | u8 type | u32 stream id | payload.
- * Control payloads are JSON; body payloads are raw bytes. Between the host and its
- * instance workers the same messages travel as `WireMessage` objects over postMessage,
- * so the host only relays and never parses request or response bodies.
+ * Control payloads are JSON, heads are text lines (see below), bodies are raw bytes.
  */
 
 /** Bytes that own a plain ArrayBuffer, so they can be transferred between isolates. */
 export type Bytes = Uint8Array<ArrayBuffer>;
 
 export const FrameType = {
-  /** host -> supervisor, stream 0: `{ token }` proves the host is the one the supervisor spawned. */
+  /** host or instance -> supervisor, first frame: `{ token }` proves who connected. */
   Hello: 1,
-  /** supervisor -> host, stream = instance id: `{ slot, moduleUrl, env, ... }` start an instance. */
+  /** supervisor -> host, stream = instance id: `{ slot, moduleUrl, env, link, ... }` start an instance. */
   StartInstance: 2,
-  /** host -> supervisor, stream = instance id: the instance loaded the code and can take requests. */
+  /** instance -> supervisor (link): the instance loaded the code and can take requests. */
   InstanceReady: 3,
-  /** host -> supervisor, stream = instance id: `{ error }` loading failed, or the instance died. */
+  /** instance (link) or host -> supervisor, stream = instance id: `{ error }` loading failed, or it died. */
   InstanceFailed: 4,
   /** supervisor -> host, stream = instance id: stop the instance. */
   StopInstance: 5,
-  /** supervisor -> host -> instance, stream = instance id: liveness probe; answered with Pong. */
+  /** supervisor -> instance (link): liveness probe; answered with Pong. */
   Ping: 6,
   Pong: 7,
-  /** host -> supervisor, stream 0: `{ rss }`; stream = instance id: `{ heapUsed, external, cpuMicros }`. */
+  /** host -> supervisor: `{ rss }`; instance (link) -> supervisor: `{ heapUsed, external, cpuMicros }`. */
   Heartbeat: 8,
   /** supervisor -> host, stream 0: `{ slot }` pre-create an idle worker that may read only `slot`. */
   PrepareSpare: 9,
 
-  /** supervisor -> host, stream = request id: u32 instance id | head `{ method, url, headers, body }`. */
+  /** supervisor -> instance, stream = request id: the request's head (and inline body). */
   RequestHead: 10,
   /** either way, stream = request id: a body chunk (request body down, response body up). */
   Body: 11,
@@ -39,11 +40,11 @@ export const FrameType = {
   Abort: 13,
   /** either way: u32 payload, more bytes the receiver can take (credit-based flow control). */
   Window: 14,
-  /** host -> supervisor, stream = request id: `{ status, headers, body }`. */
+  /** instance -> supervisor, stream = request id: the response's head; its body follows in frames. */
   ResponseHead: 20,
-  /** host -> supervisor, stream = request id: `{ message }` the handler threw before responding. */
+  /** instance -> supervisor, stream = request id: `{ message }` the handler threw before responding. */
   ResponseError: 21,
-  /** host -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
+  /** instance -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
   Response: 22,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
@@ -297,18 +298,9 @@ function pairsFrom(lines: string[]): HeaderPairs {
   return pairs;
 }
 
-/**
- * A whole head frame in one allocation: frame header | [u32 prefix] | u32 text length | text | body.
- * `prefix` is the instance id a RequestHead carries for the host. `body` may be text, encoded here.
- */
-export function headFrame(
-  type: FrameType,
-  stream: number,
-  text: string,
-  body?: Uint8Array | string,
-  prefix?: number,
-): Bytes {
-  const at = HEADER + (prefix === undefined ? 0 : 4);
+/** A whole head frame in one allocation: frame header | u32 text length | text | body (text is encoded here). */
+export function headFrame(type: FrameType, stream: number, text: string, body?: Uint8Array | string): Bytes {
+  const at = HEADER;
   const bodyMax = body === undefined ? 0 : typeof body === "string" ? body.length * 3 : body.byteLength;
   let out = new Uint8Array(at + 4 + text.length * 3 + bodyMax);
   let r = encoder.encodeInto(text, out.subarray(at + 4));
@@ -326,7 +318,6 @@ export function headFrame(
   view.setUint32(0, end - 4);
   view.setUint8(4, type);
   view.setUint32(5, stream);
-  if (prefix !== undefined) view.setUint32(HEADER, prefix);
   view.setUint32(at, textLen);
   return out;
 }

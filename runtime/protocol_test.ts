@@ -86,20 +86,6 @@ Deno.test("a response head keeps each set-cookie and its status text", () => {
   assertEquals(inline.byteLength, 0);
 });
 
-Deno.test("a RequestHead frame can carry the instance id in front of its head", () => {
-  const frame = onlyFrame(
-    headFrame(
-      FrameType.RequestHead,
-      9,
-      requestHeadText("GET", "http://x/", new Headers(), "none"),
-      undefined,
-      42,
-    ),
-  );
-  assertEquals(new DataView(frame.payload.buffer, frame.payload.byteOffset).getUint32(0), 42);
-  assertEquals(decodeRequestHead(frame.payload.subarray(4)).head.url, "http://x/");
-});
-
 Deno.test("binary inline bodies are copied exactly", () => {
   const body = new Uint8Array(1000).map((_, i) => i % 256);
   const frame = onlyFrame(

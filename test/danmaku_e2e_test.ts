@@ -280,14 +280,20 @@ function instanceOf(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as DanmakuWindow).danmaku.instance);
 }
 
-/** Waits until a comment with this text flies on the page; where it was, 150 ms apart. */
+/**
+ * Waits until a comment with this text flies on the page: where it was first seen, and where it was
+ * once it moved (an animation starts on the page's next frame, which a busy machine can delay).
+ */
 async function flying(page: Page, text: string): Promise<{ mine: boolean; x1: number; x2: number }> {
   const bullet = page.locator(".bullet", { hasText: text });
   await bullet.first().waitFor({ state: "attached", timeout: 15_000 });
   const at = () => bullet.first().evaluate((el) => el.getBoundingClientRect().x);
   const x1 = await at();
-  await sleep(150);
-  const x2 = await at();
+  let x2 = x1;
+  for (const until = Date.now() + 5_000; x2 === x1 && Date.now() < until;) {
+    await sleep(100);
+    x2 = await at();
+  }
   const mine = await bullet.first().evaluate((el) => el.classList.contains("mine"));
   return { mine, x1, x2 };
 }

@@ -1,13 +1,18 @@
 /**
- * The one unix socket every pool host connects back to. A host proves who it is with the
- * random token it was spawned with; a function cannot reach the socket at all (its isolate
- * has no read or write permission for the path).
+ * Where pool hosts and instances connect back to the supervisor.
+ *
+ * Pool hosts use a unix socket that functions cannot reach (their isolates have no read or write
+ * permission for the path). Instances connect over loopback TCP, which needs no file permission
+ * they could misuse (write access to a socket path would let a function delete it). Both prove who
+ * they are with a random token given to them at spawn or start; anything else is dropped.
  */
 import { FrameReader, FrameType, parseJson } from "../../runtime/protocol.ts";
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
 
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+
 export interface HostConnection {
-  conn: Deno.UnixConn;
+  conn: Deno.Conn;
   reader: FrameReader;
   /** Frames that arrived in the same read as the Hello. */
   leftover: Frame[];
@@ -19,7 +24,10 @@ export class HostListener {
   readonly slotsRoot: string;
   /** Lets functions import the SDK as `denative/cloud_event.ts`, as they do in this repository. */
   readonly importMapPath: string;
+  /** The loopback port instances connect to. */
+  readonly linkPort: number;
   #listener: Deno.Listener<Deno.UnixConn>;
+  #links: Deno.TcpListener;
   #waiting = new Map<string, (c: HostConnection) => void>();
 
   private constructor(dir: string) {
@@ -30,7 +38,10 @@ export class HostListener {
     const runtime = new URL("../../runtime/", import.meta.url).href;
     Deno.writeTextFileSync(this.importMapPath, JSON.stringify({ imports: { "denative/": runtime } }));
     this.#listener = Deno.listen({ transport: "unix", path: this.socketPath });
-    this.#acceptLoop();
+    this.#links = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.linkPort = this.#links.addr.port;
+    this.#acceptLoop(this.#listener);
+    this.#acceptLoop(this.#links);
   }
 
   /** Opens the socket in a fresh private directory (unix socket paths must stay short). */
@@ -40,12 +51,12 @@ export class HostListener {
     return new HostListener(dir);
   }
 
-  /** Resolves with the connection of the host spawned with `token`. */
-  expect(token: string, timeoutMs: number): Promise<HostConnection> {
+  /** Resolves with the connection of the host spawned (or the instance started) with `token`. */
+  expect(token: string, timeoutMs: number, who = "the pool host"): Promise<HostConnection> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(token);
-        reject(new Error(`the pool host did not connect within ${timeoutMs} ms`));
+        reject(new Error(`${who} did not connect within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#waiting.set(token, (c) => {
         clearTimeout(timer);
@@ -58,17 +69,26 @@ export class HostListener {
     this.#waiting.delete(token);
   }
 
-  async #acceptLoop() {
+  async #acceptLoop(listener: Deno.Listener) {
     try {
-      for await (const conn of this.#listener) this.#handshake(conn);
+      for await (const conn of listener) {
+        if (conn.remoteAddr.transport === "tcp") (conn as Deno.TcpConn).setNoDelay(true);
+        this.#handshake(conn);
+      }
     } catch {
       // closed
     }
   }
 
-  async #handshake(conn: Deno.UnixConn) {
+  async #handshake(conn: Deno.Conn) {
     const reader = new FrameReader();
     const buf = new Uint8Array(64 * 1024);
+    // A connection that does not say who it is soon is dropped (functions can reach the TCP port).
+    const silent = setTimeout(() => {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }, HANDSHAKE_TIMEOUT_MS);
     try {
       while (true) {
         const n = await conn.read(buf);
@@ -81,12 +101,14 @@ export class HostListener {
         const waiter = this.#waiting.get(token);
         if (!waiter) break;
         this.#waiting.delete(token);
+        clearTimeout(silent);
         waiter({ conn, reader, leftover });
         return;
       }
     } catch {
       // fall through and drop the connection
     }
+    clearTimeout(silent);
     try {
       conn.close();
     } catch {
@@ -95,10 +117,12 @@ export class HostListener {
   }
 
   async close() {
-    try {
-      this.#listener.close();
-    } catch {
-      // already closed
+    for (const listener of [this.#listener, this.#links]) {
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
     }
     await Deno.remove(this.socketPath.replace(/\/hosts\.sock$/, ""), { recursive: true }).catch(() => {});
   }

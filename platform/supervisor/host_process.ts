@@ -35,7 +35,6 @@ export class HostProcess {
   rss = 0;
   readonly exited: Promise<void>;
   #out: FrameWriter;
-  #nextStream = 1;
   #gone = false;
   #spares: string[] = [];
   #spareScheduled = false;
@@ -43,7 +42,7 @@ export class HostProcess {
 
   private constructor(
     private readonly child: Deno.ChildProcess,
-    private readonly conn: Deno.UnixConn,
+    private readonly conn: Deno.Conn,
     private readonly log: Logger,
     private readonly slotsRoot: string,
   ) {
@@ -141,20 +140,10 @@ export class HostProcess {
     return this.child.pid;
   }
 
-  nextStreamId(): number {
-    const id = this.#nextStream;
-    this.#nextStream = id >= 0xfffffff0 ? 1 : id + 1;
-    return id;
-  }
-
   send(type: FrameType, stream: number, payload?: Bytes): Promise<void> {
     return this.#out.write(type, stream, payload);
   }
 
-  /** Bytes that already hold whole frames (see `headFrame`). */
-  sendFrames(frames: Bytes): Promise<void> {
-    return this.#out.writeFrames(frames);
-  }
 
   /** Ends the process at once: the only way to stop an isolate stuck in a loop. */
   kill(reason: string) {

@@ -1,6 +1,7 @@
 /**
- * One request's trip through a pool host: the head and body go down as frames, the response comes
- * back as frames and is handed to the caller as a streaming `Response` the moment its head arrives.
+ * One request's trip to an instance over its link: the head and body go down as frames, the
+ * response comes back as frames and is handed to the caller as a streaming `Response` the moment
+ * its head arrives.
  */
 import {
   decodeResponseHead,
@@ -15,7 +16,7 @@ import {
 } from "../../runtime/protocol.ts";
 import type { Bytes } from "../../runtime/protocol.ts";
 import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../runtime/body_channel.ts";
-import type { HostProcess } from "./host_process.ts";
+import type { InstanceLink } from "./instance_link.ts";
 import { errorResponse } from "./error_response.ts";
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -30,7 +31,7 @@ export class RequestRelay {
   readonly response: Promise<Response>;
 
   constructor(
-    private readonly host: HostProcess,
+    private readonly link: InstanceLink,
     readonly id: number,
     /** The instance serving it. */
     readonly instance: number,
@@ -41,15 +42,15 @@ export class RequestRelay {
     this.response = new Promise((resolve) => (this.#resolve = resolve));
   }
 
-  start(instance: number, request: Request, url: string, body: PreparedBody, clientIp?: string) {
+  start(request: Request, url: string, body: PreparedBody, clientIp?: string) {
     const text = requestHeadText(this.method, url, request.headers, body.mode, clientIp);
-    this.host.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline, instance));
+    this.link.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline));
     if (body.rest) {
       this.#gate = new CreditGate();
       pumpBody(body.rest, this.#gate, {
-        chunk: (b) => this.host.send(FrameType.Body, this.id, b),
-        end: () => this.host.send(FrameType.End, this.id),
-        abort: (reason) => this.host.send(FrameType.Abort, this.id, jsonPayload({ reason })),
+        chunk: (b) => this.link.send(FrameType.Body, this.id, b),
+        end: () => this.link.send(FrameType.End, this.id),
+        abort: (reason) => this.link.send(FrameType.Abort, this.id, jsonPayload({ reason })),
       });
     }
   }
@@ -65,7 +66,7 @@ export class RequestRelay {
       case FrameType.ResponseHead: {
         const { head } = decodeResponseHead(payload);
         this.#receiver = new BodyReceiver(
-          (n) => this.host.send(FrameType.Window, this.id, u32Payload(n)),
+          (n) => this.link.send(FrameType.Window, this.id, u32Payload(n)),
           () => this.cancel("the caller stopped reading"),
         );
         this.#answer(this.#build(head, this.#receiver.stream));
@@ -103,7 +104,7 @@ export class RequestRelay {
   /** Tells the instance to stop working on this request. */
   cancel(reason: string) {
     if (this.#done) return;
-    if (!this.host.gone) this.host.send(FrameType.Abort, this.id, jsonPayload({ reason }));
+    if (!this.link.gone) this.link.send(FrameType.Abort, this.id, jsonPayload({ reason }));
     this.#finish();
   }
 

@@ -11,6 +11,8 @@ import type { Frame } from "../../runtime/protocol.ts";
 import { prepareBody } from "../../runtime/body_channel.ts";
 import type { StartInstance } from "../../runtime/host.ts";
 import type { HostProcess } from "./host_process.ts";
+import type { HostConnection } from "./host_listener.ts";
+import { InstanceLink } from "./instance_link.ts";
 import { RequestRelay } from "./request_relay.ts";
 import { errorResponse } from "./error_response.ts";
 import type { Logger } from "../log.ts";
@@ -42,9 +44,16 @@ export interface PoolLimits {
   instanceStartTimeoutMs: number;
 }
 
+/** Where instances connect back to (see HostListener). */
+export interface InstanceLinks {
+  port: number;
+  expect(token: string, timeoutMs: number, who: string): Promise<HostConnection>;
+}
+
 export interface PoolDeps {
   /** A pool host for this revision: a pre-warmed one when there is one. */
   acquireHost: (log: Logger) => Promise<HostProcess>;
+  links: InstanceLinks;
   limits: PoolLimits;
   log: Logger;
   /** Called whenever the number of ready or desired instances changes. */
@@ -100,6 +109,8 @@ class ConcurrencyMeter {
 interface Instance {
   id: number;
   host: HostProcess;
+  /** Its own connection, for requests; there from the moment the instance is ready. */
+  link?: InstanceLink;
   /** The path linked to the code bundle, the only one the instance may read. */
   slot: string;
   state: InstanceState;
@@ -125,6 +136,12 @@ export class RevisionPool {
   #host: HostProcess | null = null;
   #hostSpawning: Promise<HostProcess> | null = null;
   #nextInstance = 1;
+  #nextStream = 1;
+  /**
+   * Starts that have not registered their instance yet (they wait for a host and a code link):
+   * counted as live, or two decisions in that window would both start one (over max-scale).
+   */
+  #launching = 0;
   #desired = 0;
   #stopped = false;
   #pongWaiters = new Map<number, () => void>();
@@ -286,7 +303,8 @@ export class RevisionPool {
         if (this.#desired === 0) this.#desired = 1;
       } else if (this.spec.containerConcurrency === 1) {
         // Event gateway mode: one request per instance; start another rather than queue behind a busy one.
-        const starting = [...this.#instances.values()].filter((i) => i.state === "starting").length;
+        const starting = this.#launching +
+          [...this.#instances.values()].filter((i) => i.state === "starting").length;
         if (starting < this.#queue.length && (this.maxScale === 0 || this.#liveCount() < this.maxScale)) {
           this.#desired = Math.max(this.#desired, this.#liveCount() + 1);
         }
@@ -315,8 +333,10 @@ export class RevisionPool {
     deadline: number,
     clientIp?: string,
   ): Promise<Response> {
-    const host = instance.host;
-    const relay = new RequestRelay(host, host.nextStreamId(), instance.id, request.method, (r) => {
+    const link = instance.link!;
+    const stream = this.#nextStream;
+    this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
+    const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
       this.#meter.leave(Date.now());
       this.#release(instance);
@@ -331,8 +351,8 @@ export class RevisionPool {
       relay.fail(400, "reading the request body failed");
       return relay.response;
     }
-    if (host.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
-    else relay.start(instance.id, request, url, body, clientIp);
+    if (link.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
+    else relay.start(request, url, body, clientIp);
     this.#timeouts.set(relay, { deadline, instance });
     this.#ensureTimeoutSweep();
     const response = await relay.response;
@@ -373,20 +393,20 @@ export class RevisionPool {
 
   /** After a timeout: an instance that cannot answer a ping is stuck, and only killing its host ends it. */
   #probe(instance: Instance) {
-    if (instance.host.gone) return;
+    if (instance.host.gone || !instance.link || instance.link.gone) return;
     const timer = setTimeout(() => {
       this.#pongWaiters.delete(instance.id);
       this.lastError = `instance ${instance.id} stopped answering after a request timed out (a busy loop?)`;
       instance.host.kill(`${this.spec.revision}: ${this.lastError}`);
     }, this.deps.limits.stuckProbeMs);
     this.#pongWaiters.set(instance.id, () => clearTimeout(timer));
-    instance.host.send(FrameType.Ping, instance.id);
+    instance.link.send(FrameType.Ping, instance.id);
   }
 
   #converge() {
     if (this.#stopped) return;
     let want = this.maxScale > 0 ? Math.min(this.#desired, this.maxScale) : this.#desired;
-    let live = 0;
+    let live = this.#launching;
     for (const i of this.#instances.values()) if (i.state !== "draining") live++;
     // From zero, the first instance starts alone: the held requests wait on it, and the others
     // (created after it is ready) would only compete with it for the CPU.
@@ -410,12 +430,14 @@ export class RevisionPool {
   async #startInstance(onStarted?: (error?: string) => void) {
     const id = this.#nextInstance++;
     const begun = performance.now();
+    this.#launching++;
     let host: HostProcess;
     try {
       host = await this.#ensureHost();
     } catch (err) {
       this.lastError = `the pool host could not start: ${(err as Error).message}`;
       this.deps.log.error(`${this.spec.revision}: ${this.lastError}`);
+      this.#launching--;
       onStarted?.(this.lastError);
       this.#refuseAllIfNoInstances();
       return;
@@ -425,6 +447,7 @@ export class RevisionPool {
       await Deno.symlink(this.spec.bundleDir, slot);
     } catch (err) {
       this.lastError = `linking the code for instance ${id} failed: ${(err as Error).message}`;
+      this.#launching--;
       onStarted?.(this.lastError);
       this.#refuseAllIfNoInstances();
       return;
@@ -441,9 +464,16 @@ export class RevisionPool {
       hostAt: performance.now(),
       onStarted,
     };
+    this.#launching--;
     this.#instances.set(id, instance);
+    const token = crypto.randomUUID();
+    this.deps.links.expect(token, this.deps.limits.instanceStartTimeoutMs, `instance ${id}`).then(
+      (c) => this.#linked(instance, new InstanceLink(c.conn, c.reader, c.leftover)),
+      () => {/* the start timeout below reports it */},
+    );
     const start: StartInstance = {
       instance: id,
+      link: { port: this.deps.links.port, token },
       slot,
       moduleUrl: `file://${slot}/${this.spec.entry}`,
       service: this.spec.service,
@@ -469,7 +499,7 @@ export class RevisionPool {
     this.#hostSpawning = this.deps.acquireHost(this.deps.log.child(this.spec.revision))
       .then((host) => {
         this.#host = host;
-        host.onFrame = (f) => this.#onFrame(host, f);
+        host.onFrame = (f) => this.#onHostFrame(host, f);
         host.onExit = (reason) => this.#onHostExit(host, reason);
         return host;
       })
@@ -477,11 +507,41 @@ export class RevisionPool {
     return this.#hostSpawning;
   }
 
-  #onFrame(host: HostProcess, f: Frame) {
+  #linked(instance: Instance, link: InstanceLink) {
+    if (this.#instances.get(instance.id) !== instance) {
+      link.close();
+      return;
+    }
+    instance.link = link;
+    link.onFrame = (f) => this.#onInstanceFrame(instance, f);
+    link.onClose = () => this.#onLinkClosed(instance);
+    link.start();
+  }
+
+  /** What a pool host says about its workers and itself. */
+  #onHostFrame(host: HostProcess, f: Frame) {
+    switch (f.type) {
+      case FrameType.InstanceFailed: {
+        const i = this.#instances.get(f.stream);
+        if (i && i.host === host) this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
+        return;
+      }
+      case FrameType.Heartbeat: {
+        host.rss = parseJson<{ rss: number }>(f.payload).rss;
+        if (host.rss > this.deps.limits.maxHostRssMb * 1024 * 1024) {
+          this.lastError = `memory limit of ${this.deps.limits.maxHostRssMb} MiB exceeded`;
+          host.kill(`${this.spec.revision}: ${this.lastError}`);
+        }
+        return;
+      }
+    }
+  }
+
+  /** What an instance says over its link: its state, its stats, and its requests' responses. */
+  #onInstanceFrame(i: Instance, f: Frame) {
     switch (f.type) {
       case FrameType.InstanceReady: {
-        const i = this.#instances.get(f.stream);
-        if (!i || i.host !== host || i.state !== "starting") return;
+        if (this.#instances.get(i.id) !== i || i.state !== "starting") return;
         i.state = "ready";
         i.onStarted?.();
         i.onStarted = undefined;
@@ -502,26 +562,16 @@ export class RevisionPool {
         }, 0);
         return;
       }
-      case FrameType.InstanceFailed: {
-        const i = this.#instances.get(f.stream);
-        if (i && i.host === host) this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
+      case FrameType.InstanceFailed:
+        if (this.#instances.get(i.id) === i) {
+          this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
+        }
         return;
-      }
       case FrameType.Pong:
-        this.#pongWaiters.get(f.stream)?.();
-        this.#pongWaiters.delete(f.stream);
+        this.#pongWaiters.get(i.id)?.();
+        this.#pongWaiters.delete(i.id);
         return;
       case FrameType.Heartbeat: {
-        if (f.stream === 0) {
-          host.rss = parseJson<{ rss: number }>(f.payload).rss;
-          if (host.rss > this.deps.limits.maxHostRssMb * 1024 * 1024) {
-            this.lastError = `memory limit of ${this.deps.limits.maxHostRssMb} MiB exceeded`;
-            host.kill(`${this.spec.revision}: ${this.lastError}`);
-          }
-          return;
-        }
-        const i = this.#instances.get(f.stream);
-        if (!i) return;
         const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
         i.heapUsed = s.heapUsed;
         i.cpuMicros = s.cpuMicros;
@@ -532,8 +582,21 @@ export class RevisionPool {
     }
   }
 
+  /** The isolate went away (stopped, crashed, or its host died): its requests cannot finish. */
+  #onLinkClosed(instance: Instance) {
+    if (this.#instances.get(instance.id) === instance) {
+      this.#instanceFailed(instance, "its isolate went away");
+      return;
+    }
+    for (const relay of [...this.#relays.values()]) {
+      if (relay.instance === instance.id) {
+        relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
+      }
+    }
+  }
+
   #liveCount(): number {
-    let live = 0;
+    let live = this.#launching;
     for (const i of this.#instances.values()) if (i.state !== "draining") live++;
     return live;
   }
@@ -543,6 +606,7 @@ export class RevisionPool {
     this.lastError = error;
     this.deps.log.warn(`${this.spec.revision}: instance ${instance.id} failed: ${error}`);
     this.#instances.delete(instance.id);
+    instance.link?.close();
     instance.onStarted?.(error);
     for (const relay of this.#relays.values()) {
       if (relay.instance === instance.id) {
@@ -577,7 +641,7 @@ export class RevisionPool {
 
   /** With nothing starting or running, queued requests cannot be served: answer them now. */
   #refuseAllIfNoInstances() {
-    if (this.#instances.size > 0) return;
+    if (this.#instances.size > 0 || this.#launching > 0) return;
     this.#desired = 0;
     for (const w of this.#queue.splice(0)) {
       w.refuse(errorResponse(502, `revision "${this.spec.revision}" could not start: ${this.lastError}`));
@@ -587,6 +651,7 @@ export class RevisionPool {
   #stopInstance(instance: Instance) {
     this.#instances.delete(instance.id);
     if (!instance.host.gone) instance.host.send(FrameType.StopInstance, instance.id);
+    instance.link?.close();
     unlink(instance.slot);
     if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
       this.#host.kill("scaled to zero");

@@ -89,6 +89,10 @@ export class Supervisor {
     if (!pool) {
       pool = new RevisionPool(spec, {
         acquireHost: (log) => this.acquireHost(log),
+        links: {
+          port: this.listener.linkPort,
+          expect: (token, timeoutMs, who) => this.listener.expect(token, timeoutMs, who),
+        },
         limits: this.limits,
         log: this.opts.log,
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
