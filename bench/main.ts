@@ -11,7 +11,8 @@
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
- * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno.
+ * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno,
+ * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs).
  */
 import { EXAMPLES } from "../test/harness.ts";
 import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
@@ -20,6 +21,7 @@ import { chooseLoadGenerator } from "./load_generator.ts";
 import { startPlatformHello } from "./platform_hello.ts";
 import { startBareHello } from "./bare_hello.ts";
 import { startWorkerdHello } from "./workerd_hello.ts";
+import { type RelayHop, startRelayFloor } from "./relay_floor.ts";
 import type { HelloServer } from "./hello_server.ts";
 import { measureThroughput, pairedRatio, type ThroughputOptions } from "./throughput.ts";
 import { writeHelloVariant } from "./hello_variant.ts";
@@ -34,7 +36,7 @@ import {
 import { bareWorkerMemory, exposedIsolateHeap, platformMemory } from "./memory.ts";
 import { machineBusy, vmRssBytes } from "./proc.ts";
 import { percentile } from "./stats.ts";
-import type { BenchResults, Distribution } from "./results.ts";
+import type { BenchResults, Distribution, FloorRow } from "./results.ts";
 import { renderReport } from "./report.ts";
 import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
 import { type LoadStep, measureLoadStep, renderLoadStep } from "./load_step.ts";
@@ -70,6 +72,21 @@ async function run(): Promise<BenchResults> {
   const servers: HelloServer[] = [platform, bare];
   if (workerd.ok) servers.push(workerd.server);
   else log(`workerd: not available (${workerd.reason})`);
+  // The relay floors come after: what the least process isolation costs (relay_floor.ts).
+  const floors: HelloServer[] = [];
+  let floorsSkipped = "";
+  if (Deno.env.get("BENCH_FLOOR") === "0") floorsSkipped = "skipped (BENCH_FLOOR=0)";
+  else {
+    log("starting the relay floors (1 process hop; process + worker hop)");
+    try {
+      for (const hop of ["process", "worker"] as RelayHop[]) floors.push(await startRelayFloor(hop));
+    } catch (err) {
+      floorsSkipped = `not available (${(err as Error).message})`;
+      log(`relay floors: ${floorsSkipped}`);
+      for (const f of floors.splice(0)) await f.stop();
+    }
+  }
+  servers.push(...floors);
 
   // 1. Throughput.
   const options: ThroughputOptions = {
@@ -84,6 +101,7 @@ async function run(): Promise<BenchResults> {
   const rows = await measureThroughput(servers, load, options, log);
   await bare.stop();
   if (workerd.ok) await workerd.server.stop();
+  for (const f of floors) await f.stop();
 
   // 2. Cold start: platform and bare worker samples interleaved, one warm-up of each first.
   const samples = envNumber("BENCH_SAMPLES", 30);
@@ -145,6 +163,11 @@ async function run(): Promise<BenchResults> {
 
   const [platformRow, bareRow] = rows;
   const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
+  const floorRows: FloorRow[] = rows.slice(rows.length - floors.length).map((row) => ({
+    ...row,
+    ratioToBare: row.requestsPerSecond / bareRow.requestsPerSecond,
+    pairedRatioToBare: pairedRatio(row, bareRow),
+  }));
   return {
     command: COMMAND,
     environment: {
@@ -162,6 +185,7 @@ async function run(): Promise<BenchResults> {
       ratio: platformRow.requestsPerSecond / bareRow.requestsPerSecond,
       pairedRatio: pairedRatio(platformRow, bareRow),
       target: TARGET_RATIO,
+      floors: floorsSkipped ? { notMeasured: floorsSkipped } : floorRows,
     },
     coldStart: {
       samples,

@@ -98,6 +98,22 @@ export function renderReport(r: BenchResults): string {
       "0",
     );
   }
+  // The relay floors: reference rows, their own figure in the Denative column (the best Denative
+  // could do with that isolation), bare Deno beside it, and the ratio between them.
+  const floors = "notMeasured" in t.floors ? [] : t.floors;
+  const withCpu = (x: ThroughputRow) =>
+    `${num(x.requestsPerSecond, 0)} (${num(x.cpuMicrosPerRequest)} µs CPU)`;
+  for (const f of floors) {
+    row(
+      `Hello throughput, req/s (CPU per request) — ${f.name} (reference, see below)` +
+        (f.errors ? `, ${f.errors} failed` : ""),
+      withCpu(f),
+      withCpu(t.bare),
+      NA,
+      `${num(f.ratioToBare, 2)}× (paired ${num(f.pairedRatioToBare, 2)}×)`,
+      "",
+    );
+  }
   const cold = `(${c.samples} samples; bare = new Worker + import + first response)`;
   row(
     `New revision → first response p50, ms ${cold}`,
@@ -177,5 +193,15 @@ export function renderReport(r: BenchResults): string {
     "",
   );
   row("Platform main process RSS (router, admin, supervisor), MiB", num(m.platformMainRssMb), NA, NA, NA, "");
+  lines.push(
+    "",
+    "notMeasured" in t.floors
+      ? `Relay floors (reference rows): ${t.floors.notMeasured}.`
+      : "Relay floors (reference rows, not Denative): a bare `Deno.serve` hello that first sends an 8-byte frame " +
+        "to a child deno process over a unix socket and back (the child relaying it through a worker of its " +
+        "own in the second row) — no HTTP work beyond the hop, so the ceiling for any design that runs user " +
+        "code in a child process, or in a worker inside one. Their figures stand in the Denative column; " +
+        "÷ bare is theirs.",
+  );
   return lines.join("\n");
 }

@@ -10,6 +10,13 @@ export interface Distribution {
   samples: number[];
 }
 
+/** A relay floor's throughput (relay_floor.ts) and its requests/s ÷ bare Deno.serve's. */
+export interface FloorRow extends ThroughputRow {
+  ratioToBare: number;
+  /** Median of per-round ratios, as `pairedRatio` of the platform. */
+  pairedRatioToBare: number;
+}
+
 export interface BenchResults {
   command: string;
   environment: Environment;
@@ -23,6 +30,11 @@ export interface BenchResults {
     ratio: number;
     pairedRatio: number;
     target: number;
+    /**
+     * The relay floors, "1 process hop" then "process + worker hop": hello answered after a frame's
+     * round trip to a child process (and a worker in it). The reason instead when not measured.
+     */
+    floors: FloorRow[] | { notMeasured: string };
   };
   coldStart: {
     samples: number;
