@@ -7,7 +7,7 @@
  * kills its whole process. Putting a revision's isolates in a process the supervisor can kill means
  * a runaway function costs only its own revision's instances.
  *
- * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN
+ * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN LINK_PORT
  */
 import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
@@ -23,7 +23,7 @@ export interface StartInstance extends InstanceInit {
 const HEARTBEAT_MS = 1000;
 /** The SDK functions import as `denative/...` (the host's import map points here); readable by instances. */
 const RUNTIME_DIR = new URL("./", import.meta.url).pathname;
-const [socketPath, token] = Deno.args;
+const [socketPath, token, linkPort] = Deno.args;
 
 const conn = await Deno.connect({ transport: "unix", path: socketPath });
 const out = new FrameWriter(conn);
@@ -83,7 +83,11 @@ function handle(frame: { type: FrameType; stream: number; payload: Uint8Array })
       return;
     case FrameType.PrepareSpare: {
       const { slot } = parseJson<{ slot: string }>(payload as Uint8Array<ArrayBuffer>);
-      if (!spares.has(slot)) spares.set(slot, createWorker(slot));
+      if (spares.has(slot)) return;
+      const spare = createWorker(slot);
+      // Warms the spare's link path too (a connection it drops at once), not only its serving path.
+      spare.postMessage({ warm: { port: Number(linkPort) } });
+      spares.set(slot, spare);
       return;
     }
     case FrameType.StopInstance: {

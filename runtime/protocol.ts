@@ -94,7 +94,8 @@ export function readU32(payload: Bytes): number {
 
 /** Splits a byte stream into frames; feed it whatever the socket returns. */
 export class FrameReader {
-  #buf = new Uint8Array(64 * 1024);
+  /** Grows as needed (#ensure): most connections only ever carry small frames. */
+  #buf = new Uint8Array(8 * 1024);
   #len = 0;
 
   push(chunk: Bytes): Frame[] {

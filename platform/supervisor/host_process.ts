@@ -73,6 +73,7 @@ export class HostProcess {
         HOST_SCRIPT.pathname,
         sock,
         token,
+        String(opts.listener.linkPort),
       ],
       clearEnv: true,
       env,
@@ -143,7 +144,6 @@ export class HostProcess {
   send(type: FrameType, stream: number, payload?: Bytes): Promise<void> {
     return this.#out.write(type, stream, payload);
   }
-
 
   /** Ends the process at once: the only way to stop an isolate stuck in a loop. */
   kill(reason: string) {

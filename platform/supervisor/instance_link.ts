@@ -52,7 +52,7 @@ export class InstanceLink {
 
   async #readLoop(reader: FrameReader, leftover: Frame[]) {
     for (const f of leftover) this.#dispatch(f);
-    const buf = new Uint8Array(256 * 1024);
+    const buf = new Uint8Array(64 * 1024);
     try {
       while (!this.#gone) {
         const n = await this.conn.read(buf);
