@@ -4,7 +4,7 @@
  * traffic, HPA on CPU and memory, and schedule windows raising then lifting the floor.
  */
 import assert from "node:assert/strict";
-import { FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
 
 const REVISIONS = "/apis/serving.knative.dev/v1/namespaces/default/revisions";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -116,7 +116,7 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
       const annotations = { "autoscaling.knative.dev/target": "1", "autoscaling.knative.dev/window": "6s" };
       await platform.putService(serviceDoc("split", slowImage, { annotations }));
       await platform.settled("split");
-      const dir = await Deno.makeTempDir();
+      const dir = await tempDir();
       await Deno.copyFile(`${FIXTURES}/slow/main.ts`, `${dir}/main.ts`);
       await Deno.writeTextFile(`${dir}/second.txt`, "a different bundle for a second revision");
       const image2 = await platform.uploadBundle(dir);

@@ -246,7 +246,5 @@ Deno.test("dn deploys, lists, splits traffic, applies and explains failures agai
   } finally {
     await platform.stop();
     await Deno.remove(tmp, { recursive: true });
-    await Deno.remove(platform.state, { recursive: true }).catch(() => {});
-    await Deno.remove(platform.functionsDir, { recursive: true }).catch(() => {});
   }
 });

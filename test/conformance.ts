@@ -68,6 +68,20 @@ export class ConformanceSuite {
     });
   }
 
+  /** t.step for a step of a larger test that reads this suite: skipped (failing under CI=true) when missing. */
+  async step(t: Deno.TestContext, name: string, fn: (t: Deno.TestContext) => void | Promise<void>) {
+    const missing = this.missing;
+    if (missing && !inCi) console.warn(`skipping step "${name}": ${missing}`);
+    await t.step({
+      name,
+      ignore: missing !== undefined && !inCi,
+      async fn(t) {
+        if (missing) throw new Error(`CI=true requires the outside suites: ${missing}`);
+        await fn(t);
+      },
+    });
+  }
+
   /**
    * For files that register one Deno.test per case: when the suite is missing, registers the single
    * skipped (or, under CI, failing) test that says so, and returns false; returns true when it is there.

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { Kafka, logLevel } from "kafkajs";
 import YAML from "yaml";
-import { copyDir, EXAMPLES, Platform } from "./harness.ts";
+import { copyDir, EXAMPLES, Platform, tempDir } from "./harness.ts";
 import { kindOf, resourcePath } from "../platform/cli/resource_kinds.ts";
 import { silenceKafkajsTimeoutWarning } from "../platform/kafka/timeout_warning_filter.ts";
 import { unreachable } from "./kafka_test_env.ts";
@@ -209,7 +209,7 @@ interface DanmakuWindow {
  * two instances, so that the two pages are served by different ones.
  */
 async function webFunction(topics: { comments: string; processed: string }): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "danmaku-web-" });
+  const dir = await tempDir("denative-test-danmaku-web-");
   await copyDir(`${EXAMPLES}/danmaku-web`, dir);
   const service = YAML.parse(await Deno.readTextFile(`${dir}/service.yaml`));
   const values: Record<string, string> = {

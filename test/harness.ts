@@ -4,6 +4,7 @@
  */
 import http from "node:http";
 import { Readable } from "node:stream";
+import { removeOrphanedRuntimeDirs } from "../platform/supervisor/runtime_dir.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 export const FIXTURES = `${ROOT}test/fixtures/functions`;
@@ -25,6 +26,27 @@ export interface PlatformOptions {
   watch?: boolean;
 }
 
+/**
+ * State directories the harness created. The Platform that stops on one removes it, unless it is being
+ * restarted; whatever a test leaves (a platform killed and not restarted) goes when the test process ends.
+ */
+const harnessStates = new Set<string>();
+const harnessDirs = new Set<string>();
+globalThis.addEventListener("unload", () => {
+  for (const dir of [...harnessStates, ...harnessDirs]) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  }
+});
+
+/** A temporary directory for a test's files, removed when the test process ends. */
+export async function tempDir(prefix = "denative-test-"): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  harnessDirs.add(dir);
+  return dir;
+}
+
 export class Platform {
   #logs: string[] = [];
   private constructor(
@@ -37,8 +59,13 @@ export class Platform {
   ) {}
 
   static async start(opts: PlatformOptions = {}): Promise<Platform> {
-    const state = opts.state ?? await Deno.makeTempDir({ prefix: "denative-test-state-" });
+    let state = opts.state;
+    if (state === undefined) {
+      state = await Deno.makeTempDir({ prefix: "denative-test-state-" });
+      harnessStates.add(state);
+    }
     const functionsDir = await Deno.makeTempDir({ prefix: "denative-test-fns-" });
+    harnessDirs.add(functionsDir);
     for (const [name, src] of Object.entries(opts.functions ?? {})) {
       await copyDir(src, `${functionsDir}/${name}`);
     }
@@ -154,7 +181,13 @@ export class Platform {
     }
   }
 
+  /** Stops the platform gracefully and removes the temporary directories the harness made for it. */
   async stop() {
+    await this.#terminate();
+    await this.#removeDirs(true);
+  }
+
+  async #terminate() {
     try {
       this.child.kill("SIGTERM");
     } catch { /* gone */ }
@@ -167,16 +200,29 @@ export class Platform {
     clearTimeout(timer);
   }
 
-  /** Kills the platform without a graceful stop, as a crash would. */
+  /**
+   * Kills the platform without a graceful stop, as a crash would. Its state stays (tests restart on it);
+   * its runtime directory goes, as the next platform to start would remove it.
+   */
   async kill() {
     this.child.kill("SIGKILL");
     await this.child.status;
+    await removeOrphanedRuntimeDirs(this.pid);
+    await this.#removeDirs(false);
   }
 
   /** Starts a new platform process on the same state directory (and same functions). */
   async restart(): Promise<Platform> {
-    await this.stop();
+    await this.#terminate();
+    await this.#removeDirs(false);
     return await Platform.start({ ...this.opts, state: this.state, functions: {} });
+  }
+
+  async #removeDirs(withState: boolean) {
+    const dirs = [this.functionsDir];
+    if (withState && harnessStates.delete(this.state)) dirs.push(this.state);
+    harnessDirs.delete(this.functionsDir);
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 
   async #waitHealthy() {

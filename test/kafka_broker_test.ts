@@ -23,9 +23,10 @@ import {
   TestKafka,
   unreachable,
 } from "./kafka_test_env.ts";
+import { conformanceSuite } from "./conformance.ts";
 
 const missing = await unreachable(KAFKA_BROKERS);
-const DOCUMENTS = new URL("../../shared/conformance/knative-yaml/", import.meta.url);
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const EVENTING = "/apis/eventing.knative.dev/v1/namespaces/default";
 const RUN = crypto.randomUUID().slice(0, 8);
 
@@ -63,8 +64,8 @@ function trigger(
 
 const byType = (type: string) => ({ filter: { attributes: { type } } });
 
-async function yamlDoc(file: string, name: string) {
-  const doc = YAML.parse(await Deno.readTextFile(new URL(file, DOCUMENTS)));
+function yamlDoc(file: string, name: string) {
+  const doc = YAML.parse(DOCUMENTS.readText(file));
   return { ...doc, metadata: { ...doc.metadata, name, namespace: "default" } };
 }
 
@@ -108,21 +109,25 @@ kafkaTest("kafka broker: a Kafka-class broker and its triggers, end to end", asy
   const topic = `knative-broker-default-${broker}`;
   topics.push(topic);
   try {
-    await t.step("Knative's Kafka broker and ordered trigger documents are accepted and served", async () => {
-      const name = `kdoc-${RUN}`;
-      topics.push(`knative-broker-default-${name}`);
-      await put("brokers", await yamlDoc("broker-kafka-class.yaml", name));
-      const b = await whenCondition("brokers", name, "TopicReady", (c) => c.status === "True");
-      assert.equal(condition(b)?.reason, "UnableToResolveDeadLetterSink", "its dlq-service does not exist");
-      assert.equal(condition(b, "ConfigParsed")?.reason, "ConfigIgnored");
-      assert.equal(b.status?.address?.url, ingress(name));
-      const tdoc = await yamlDoc("trigger-kafka-delivery-order.yaml", `kdoc-t-${RUN}`);
-      await put("triggers", { ...tdoc, spec: { ...tdoc.spec, broker: name } });
-      await whenCondition("triggers", `kdoc-t-${RUN}`, "SubscriptionReady", (c) => c.status === "True");
-      await platform.admin(`${EVENTING}/triggers/kdoc-t-${RUN}`, { method: "DELETE" }).then((r) =>
-        r.body?.cancel()
-      );
-    });
+    await DOCUMENTS.step(
+      t,
+      "Knative's Kafka broker and ordered trigger documents are accepted and served",
+      async () => {
+        const name = `kdoc-${RUN}`;
+        topics.push(`knative-broker-default-${name}`);
+        await put("brokers", yamlDoc("broker-kafka-class.yaml", name));
+        const b = await whenCondition("brokers", name, "TopicReady", (c) => c.status === "True");
+        assert.equal(condition(b)?.reason, "UnableToResolveDeadLetterSink", "its dlq-service does not exist");
+        assert.equal(condition(b, "ConfigParsed")?.reason, "ConfigIgnored");
+        assert.equal(b.status?.address?.url, ingress(name));
+        const tdoc = yamlDoc("trigger-kafka-delivery-order.yaml", `kdoc-t-${RUN}`);
+        await put("triggers", { ...tdoc, spec: { ...tdoc.spec, broker: name } });
+        await whenCondition("triggers", `kdoc-t-${RUN}`, "SubscriptionReady", (c) => c.status === "True");
+        await platform.admin(`${EVENTING}/triggers/kdoc-t-${RUN}`, { method: "DELETE" }).then((r) =>
+          r.body?.cancel()
+        );
+      },
+    );
 
     await t.step(
       "the broker creates its topic, and its ingress answers 202 once Kafka has the event",

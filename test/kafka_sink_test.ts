@@ -30,8 +30,9 @@ import {
 import type { CloudEvent } from "../platform/eventing/cloudevents/cloudevent.ts";
 import type { KafkaRecord } from "../platform/eventing/cloudevents/kafka_record.ts";
 import type { ReadRecord } from "./kafka_test_env.ts";
+import { conformanceSuite } from "./conformance.ts";
 
-const DOCUMENTS = new URL("../../shared/conformance/knative-yaml/", import.meta.url).pathname;
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const missing = await unreachable(KAFKA_BROKERS);
 
 interface SinkDoc extends Conditioned {
@@ -182,9 +183,9 @@ kafkaTest("kafka sink: what it accepts is in the topic, in its content mode", as
       assert.equal(new TextDecoder().decode(copied.data as Uint8Array), "copied");
     });
 
-    await t.step("Knative's KafkaSink documents are accepted", async () => {
+    await DOCUMENTS.step(t, "Knative's KafkaSink documents are accepted", async () => {
       for (const file of ["kafkasink-basic.yaml", "kafkasink-content-mode.yaml"]) {
-        const doc = YAML.parse(await Deno.readTextFile(`${DOCUMENTS}/${file}`));
+        const doc = YAML.parse(DOCUMENTS.readText(file));
         const res = await platform.admin(`${KAFKA_SINKS}/${doc.metadata.name}`, {
           method: "PUT",
           body: YAML.stringify(doc),

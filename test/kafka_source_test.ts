@@ -25,9 +25,10 @@ import {
   unreachable,
 } from "./kafka_test_env.ts";
 import { encodeKafkaBinary } from "../platform/eventing/cloudevents/kafka_encode.ts";
+import { conformanceSuite } from "./conformance.ts";
 
 const RECORDER = "kafka-recorder";
-const DOCUMENTS = new URL("../../shared/conformance/knative-yaml/", import.meta.url).pathname;
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const missing = await unreachable(KAFKA_BROKERS);
 
 interface Seen {
@@ -268,11 +269,12 @@ kafkaTest(
         },
       );
 
-      await t.step(
+      await DOCUMENTS.step(
+        t,
         "Knative's KafkaSource documents are accepted; the TLS one says it cannot connect",
         async () => {
           for (const file of ["kafkasource-basic.yaml", "kafkasource-tls.yaml"]) {
-            const doc = YAML.parse(await Deno.readTextFile(`${DOCUMENTS}/${file}`));
+            const doc = YAML.parse(DOCUMENTS.readText(file));
             const res = await platform.admin(`${KAFKA_SOURCES}/${doc.metadata.name}`, {
               method: "PUT",
               body: YAML.stringify(doc),

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import YAML from "yaml";
 import { Platform } from "./harness.ts";
 import { kindOf, resourcePath } from "../platform/cli/resource_kinds.ts";
+import { conformanceSuite } from "./conformance.ts";
 
-const DIR = new URL("../../shared/conformance/knative-yaml/", import.meta.url).pathname;
+const DOCUMENTS = conformanceSuite("knative-yaml");
 
 /** Knative refuses these; the value is the field the refusal must name. */
 const REFUSED: Record<string, string> = {
@@ -21,15 +22,13 @@ function order(files: string[]): string[] {
   return [...files.filter((f) => !later.includes(f)), ...later.filter((f) => files.includes(f))];
 }
 
-Deno.test("knative documents: accepted as they are, refused where Knative refuses", async () => {
-  const files = order(
-    [...Deno.readDirSync(DIR)].map((e) => e.name).filter((n) => n.endsWith(".yaml")).sort(),
-  );
+DOCUMENTS.test("knative documents: accepted as they are, refused where Knative refuses", async () => {
+  const files = order(DOCUMENTS.files(".yaml"));
   assert.ok(files.length >= 35, `expected the 35 published documents, found ${files.length}`);
   const platform = await Platform.start();
   try {
     for (const file of files) {
-      const text = await Deno.readTextFile(`${DIR}${file}`);
+      const text = DOCUMENTS.readText(file);
       const doc = YAML.parse(text);
       const kind = kindOf(doc.apiVersion, doc.kind);
       assert.ok(kind, `${file}: no kind ${doc.apiVersion} ${doc.kind}`);

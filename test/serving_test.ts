@@ -3,7 +3,7 @@
  * One platform is shared by the steps; each step deploys what it needs.
  */
 import assert from "node:assert/strict";
-import { eventually, EXAMPLES, FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { eventually, EXAMPLES, FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
 
 const SERVICES = "/apis/serving.knative.dev/v1/namespaces/default/services";
 const REVISIONS = "/apis/serving.knative.dev/v1/namespaces/default/revisions";
@@ -42,7 +42,7 @@ Deno.test("serving: deploy, route, split, fail, limit and restart", async (t) =>
 
     let v2Image = "";
     await t.step("a redeploy with new code makes revision -00002 and traffic follows it", async () => {
-      const dir = await Deno.makeTempDir();
+      const dir = await tempDir();
       await Deno.writeTextFile(`${dir}/main.ts`, `export default { fetch: () => new Response("v2") };`);
       v2Image = await platform.uploadBundle(dir);
       await platform.putService(serviceDoc("hello", v2Image));

@@ -1,10 +1,9 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import YAML from "yaml";
-import basicYaml from "../../../shared/conformance/knative-yaml/kafkasink-basic.yaml" with { type: "text" };
-import contentModeYaml from "../../../shared/conformance/knative-yaml/kafkasink-content-mode.yaml" with {
-  type: "text",
-};
 import { parseKafkaSink, topicToCreate } from "./kafka_sink.ts";
+import { conformanceSuite } from "../../test/conformance.ts";
+
+const DOCUMENTS = conformanceSuite("knative-yaml");
 
 const sinkDoc = (spec: Record<string, unknown>) => ({
   apiVersion: "eventing.knative.dev/v1alpha1",
@@ -14,11 +13,11 @@ const sinkDoc = (spec: Record<string, unknown>) => ({
 });
 const paths = (doc: unknown) => parseKafkaSink(doc).errors.map((e) => e.path).sort();
 
-Deno.test("Knative's KafkaSink documents are accepted, binary by default", () => {
-  const basic = parseKafkaSink(YAML.parse(basicYaml));
+DOCUMENTS.test("Knative's KafkaSink documents are accepted, binary by default", () => {
+  const basic = parseKafkaSink(YAML.parse(DOCUMENTS.readText("kafkasink-basic.yaml")));
   deepStrictEqual(basic.errors, []);
   equal(basic.sink.spec.contentMode, "binary");
-  const structured = parseKafkaSink(YAML.parse(contentModeYaml));
+  const structured = parseKafkaSink(YAML.parse(DOCUMENTS.readText("kafkasink-content-mode.yaml")));
   deepStrictEqual(structured.errors, []);
   equal(structured.sink.spec.contentMode, "binary");
   equal(structured.sink.spec.topic, "mytopic");

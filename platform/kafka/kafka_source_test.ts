@@ -9,13 +9,13 @@ import {
   parseKafkaSource,
   unsupportedNet,
 } from "./kafka_source.ts";
+import { conformanceSuite } from "../../test/conformance.ts";
 
-import basicYaml from "../../../shared/conformance/knative-yaml/kafkasource-basic.yaml" with { type: "text" };
-import tlsYaml from "../../../shared/conformance/knative-yaml/kafkasource-tls.yaml" with { type: "text" };
+const DOCUMENTS = conformanceSuite("knative-yaml");
 
 /** A conformance document as the admin API hands it on (namespace filled in from the URL). */
-function conformance(text: string): Record<string, unknown> {
-  const doc = YAML.parse(text);
+function conformance(file: string): Record<string, unknown> {
+  const doc = YAML.parse(DOCUMENTS.readText(file));
   return { ...doc, metadata: { ...doc.metadata, namespace: "default" } };
 }
 
@@ -38,19 +38,30 @@ function sourceDoc(
 
 const paths = (doc: unknown) => parseKafkaSource(doc).errors.map((e) => e.path).sort();
 
-Deno.test("Knative's basic KafkaSource document is accepted with Knative's defaults filled in", () => {
-  const { source, errors } = parseKafkaSource(conformance(basicYaml));
+DOCUMENTS.test("Knative's basic KafkaSource document is accepted with Knative's defaults filled in", () => {
+  const { source, errors } = parseKafkaSource(conformance("kafkasource-basic.yaml"));
   deepStrictEqual(errors, []);
   equal(source.spec.initialOffset, "latest");
   equal(source.spec.ordering, "ordered");
   equal(consumerGroupOf(source), "knative-group");
 });
 
-Deno.test("Knative's TLS KafkaSource document is stored, and reported as a connection Denative cannot make", () => {
-  const { source, errors } = parseKafkaSource(conformance(tlsYaml));
+DOCUMENTS.test("Knative's TLS KafkaSource document is stored, and reported as a connection Denative cannot make", () => {
+  const { source, errors } = parseKafkaSource(conformance("kafkasource-tls.yaml"));
   deepStrictEqual(errors, []);
   equal(source.spec.bootstrapServers[0], "my-secure-kafka-bootstrap.kafka:443");
   equal(unsupportedNet(source)?.startsWith("spec.net asks for TLS"), true);
+});
+
+Deno.test("a KafkaSource asking for TLS or SASL is stored, and says it cannot connect", () => {
+  const net = {
+    tls: { enable: true, caCert: { secretKeyRef: { name: "ca", key: "ca.crt" } } },
+    sasl: { enable: true, user: { secretKeyRef: { name: "u", key: "user" } } },
+  };
+  const { source, errors } = parseKafkaSource(sourceDoc({ net }));
+  deepStrictEqual(errors, []);
+  equal(unsupportedNet(source)?.startsWith("spec.net asks for TLS and SASL"), true);
+  equal(unsupportedNet(parseKafkaSource(sourceDoc({})).source), undefined);
 });
 
 Deno.test("a v1beta1 KafkaSource, as Knative ships it, is stored as v1", () => {

@@ -3,8 +3,9 @@ import { parse as parseYaml } from "yaml";
 import { encodeBase64Text, MAX_SECRET_BYTES, parseSecret, presentSecret, secretValue } from "./secret.ts";
 import { secretKind } from "./secret_kind.ts";
 import { resolveEnv } from "../serving/env.ts";
+import { conformanceSuite } from "../../test/conformance.ts";
 
-const DOCUMENTS = new URL("../../../shared/conformance/knative-yaml/", import.meta.url);
+const DOCUMENTS = conformanceSuite("knative-yaml");
 
 function doc(extra: Record<string, unknown>) {
   return {
@@ -16,8 +17,8 @@ function doc(extra: Record<string, unknown>) {
 }
 
 for (const file of ["secret-github-stringdata.yaml", "secret-postgresql-data.yaml"]) {
-  Deno.test(`the Knative document ${file} is accepted as it is`, () => {
-    const yaml = parseYaml(Deno.readTextFileSync(new URL(file, DOCUMENTS)));
+  DOCUMENTS.test(`the Knative document ${file} is accepted as it is`, () => {
+    const yaml = parseYaml(DOCUMENTS.readText(file));
     const { errors, secret } = parseSecret({ ...yaml, metadata: { ...yaml.metadata, namespace: "default" } });
     assertEquals(errors, []);
     assert(Object.keys(secret.data).length >= 2);

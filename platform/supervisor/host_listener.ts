@@ -8,6 +8,7 @@
  */
 import { FrameReader, FrameType, parseJson } from "../../runtime/protocol.ts";
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
+import { openRuntimeDir } from "./runtime_dir.ts";
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
@@ -46,9 +47,7 @@ export class HostListener {
 
   /** Opens the socket in a fresh private directory (unix socket paths must stay short). */
   static async open(): Promise<HostListener> {
-    const dir = await Deno.makeTempDir({ prefix: "denative-" });
-    await Deno.chmod(dir, 0o700);
-    return new HostListener(dir);
+    return new HostListener(await openRuntimeDir());
   }
 
   /** Resolves with the connection of the host spawned (or the instance started) with `token`. */

@@ -187,7 +187,7 @@ Deno.test("deliveries left by a crashed run resume, and started ones count as re
     assertEquals(second.redelivered.sort(), ["1", "2", "4"]);
     second.db.close();
   } finally {
-    await Deno.remove(path);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) await Deno.remove(file).catch(() => {});
   }
 });
 

@@ -2,29 +2,29 @@ import { deepStrictEqual as assertEquals, equal, ok as assert } from "node:asser
 import { parse as parseYaml } from "yaml";
 import { parseBroker } from "./broker_resource.ts";
 import { parseTrigger } from "./trigger_resource.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-/** Knative's own documents, shared outside the repository (../shared from the repo root). */
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+/** Knative's own documents (outside suite, read at run time). */
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const REFUSED = "trigger-rejected-exact-and-suffix-in-one-filter.yaml";
 
 function documents(prefix: string): string[] {
-  return [...Deno.readDirSync(DOCUMENTS)].map((e) => e.name)
-    .filter((n) => n.startsWith(prefix) && n.endsWith(".yaml")).sort();
+  return DOCUMENTS.files(".yaml").filter((n) => n.startsWith(prefix));
 }
 
 /** What the admin API does before parsing: name and namespace from the URL. */
 function load(file: string): Record<string, unknown> {
-  const doc = parseYaml(Deno.readTextFileSync(new URL(file, DOCUMENTS)));
+  const doc = parseYaml(DOCUMENTS.readText(file));
   return { ...doc, metadata: { namespace: "default", ...doc.metadata } };
 }
 
-Deno.test("there are Knative broker and trigger documents to check", () => {
+DOCUMENTS.test("there are Knative broker and trigger documents to check", () => {
   assert(documents("broker-").length >= 3);
   assert(documents("trigger-").includes(REFUSED));
 });
 
 for (const file of documents("broker-")) {
-  Deno.test(`the Knative broker ${file} is accepted as it is`, () => {
+  DOCUMENTS.test(`the Knative broker ${file} is accepted as it is`, () => {
     const doc = load(file);
     const { broker, errors } = parseBroker(doc);
     assertEquals(errors, []);
@@ -34,12 +34,12 @@ for (const file of documents("broker-")) {
 
 for (const file of documents("trigger-")) {
   if (file === REFUSED) {
-    Deno.test(`the Knative trigger ${file} is refused naming its filter`, () => {
+    DOCUMENTS.test(`the Knative trigger ${file} is refused naming its filter`, () => {
       const { errors } = parseTrigger(load(file));
       assertEquals(errors.map((e) => e.path), ["spec.filters[0]"]);
     });
   } else {
-    Deno.test(`the Knative trigger ${file} is accepted as it is`, () => {
+    DOCUMENTS.test(`the Knative trigger ${file} is accepted as it is`, () => {
       const { trigger, errors } = parseTrigger(load(file));
       assertEquals(errors, []);
       assert(trigger.spec.broker.length > 0);

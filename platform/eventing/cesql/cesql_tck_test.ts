@@ -1,9 +1,10 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
+import { conformanceSuite } from "../../../test/conformance.ts";
 import { type CesqlErrorKind, CesqlParseError, type CesqlValue, compile, evaluate } from "./mod.ts";
 
-/** The CloudEvents SQL conformance suite, shared outside the repository (../shared from the repo root). */
-const TCK_DIR = new URL("../../../../shared/conformance/cesql-tck/", import.meta.url);
+/** The CloudEvents SQL conformance suite (outside suite, read at run time). */
+const TCK = conformanceSuite("cesql-tck");
 
 interface TckCase {
   name: string;
@@ -22,17 +23,14 @@ interface TckSuite {
 /** Any valid event will do when a case gives none (TCK README). */
 const DEFAULT_EVENT = { specversion: "1.0", id: "tck-id", source: "/tck/source", type: "tck.type" };
 
-const suiteFiles = [...Deno.readDirSync(TCK_DIR)]
-  .filter((entry) => entry.isFile && entry.name.endsWith(".yaml"))
-  .map((entry) => entry.name)
-  .sort();
+const suiteFiles = TCK.files(".yaml");
 
 /**
  * Reads a TCK file. Plain scalars such as `expression: TRUE` or `expression: -10` must reach the parser as the
  * text written, so names and expressions come from a second, all-strings (failsafe) reading of the file.
  */
 function readSuite(file: string): TckSuite {
-  const text = Deno.readTextFileSync(new URL(file, TCK_DIR));
+  const text = TCK.readText(file);
   const typed = parseYaml(text) as TckSuite;
   const verbatim = parseYaml(text, { schema: "failsafe" }) as TckSuite;
   return {
@@ -62,14 +60,14 @@ function runCase(tc: TckCase): void {
   if (tc.result !== undefined) assertEquals(result.value, tc.result);
 }
 
-Deno.test("the CESQL TCK directory holds the whole suite", () => {
-  assert(suiteFiles.length >= 18, `only ${suiteFiles.length} TCK files found in ${TCK_DIR}`);
+TCK.test("the CESQL TCK directory holds the whole suite", () => {
+  assert(suiteFiles.length >= 18, `only ${suiteFiles.length} TCK files found in ${TCK.dir}`);
   const cases = suites.reduce((sum, { suite }) => sum + suite.tests.length, 0);
   assert(cases >= 270, `only ${cases} TCK cases found`);
 });
 
 for (const { file, suite } of suites) {
-  Deno.test(`CESQL TCK ${file} (${suite.name}) passes every case`, async (t) => {
+  TCK.test(`CESQL TCK ${file} (${suite.name}) passes every case`, async (t) => {
     for (const tc of suite.tests) {
       await t.step(`${tc.name}: ${tc.expression}`, () => runCase(tc));
     }

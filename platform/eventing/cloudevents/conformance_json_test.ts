@@ -1,18 +1,25 @@
 import assert from "node:assert/strict";
-import validEvents from "../../../../shared/conformance/cloudevents/valid-events.json" with { type: "json" };
-import invalidEvents from "../../../../shared/conformance/cloudevents/invalid-events.json" with {
-  type: "json",
-};
 import { CloudEventError } from "./cloudevent_error.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 import { decodeHttpMessage } from "./http_decode.ts";
 import { eventFromJsonObject, eventToJsonObject, JSON_EVENT_FORMAT } from "./json_format.ts";
+
+/** The CloudEvents JSON-format conformance events (outside suite, read at run time). */
+const SUITE = conformanceSuite("cloudevents");
+
+interface ConformanceCases {
+  tests: { id: string; event: Record<string, unknown> }[];
+}
+
+const validEvents: ConformanceCases = SUITE.missing ? { tests: [] } : SUITE.readJson("valid-events.json");
+const invalidEvents: ConformanceCases = SUITE.missing ? { tests: [] } : SUITE.readJson("invalid-events.json");
 
 function structuredRequest(event: unknown) {
   return { headers: { "content-type": JSON_EVENT_FORMAT }, body: JSON.stringify(event) };
 }
 
 for (const test of validEvents.tests) {
-  Deno.test(`the valid conformance event ${test.id} is accepted in structured mode`, () => {
+  SUITE.test(`the valid conformance event ${test.id} is accepted in structured mode`, () => {
     const { events } = decodeHttpMessage(structuredRequest(test.event));
     assert.equal(events.length, 1);
     const [event] = events;
@@ -24,14 +31,14 @@ for (const test of validEvents.tests) {
     if ("data" in test.event) assert.deepEqual(event.data, test.event.data);
   });
 
-  Deno.test(`the valid conformance event ${test.id} survives a JSON round trip unchanged`, () => {
+  SUITE.test(`the valid conformance event ${test.id} survives a JSON round trip unchanged`, () => {
     const event = eventFromJsonObject(test.event);
     assert.deepEqual(eventFromJsonObject(JSON.parse(JSON.stringify(eventToJsonObject(event)))), event);
   });
 }
 
 for (const test of invalidEvents.tests) {
-  Deno.test(`the invalid conformance event ${test.id} is refused with an error naming the field`, () => {
+  SUITE.test(`the invalid conformance event ${test.id} is refused with an error naming the field`, () => {
     assert.throws(
       () => decodeHttpMessage(structuredRequest(test.event)),
       (error: unknown) =>
@@ -68,7 +75,7 @@ const expectedField: Record<string, string> = {
   invalidBothDataAndDataBase64: "data_base64",
 };
 
-Deno.test("every invalid conformance event is refused naming the attribute it breaks", () => {
+SUITE.test("every invalid conformance event is refused naming the attribute it breaks", () => {
   assert.deepEqual(invalidEvents.tests.map((t) => t.id).sort(), Object.keys(expectedField).sort());
   for (const test of invalidEvents.tests) {
     assert.throws(

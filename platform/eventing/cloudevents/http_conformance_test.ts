@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import featureText from "../../../../shared/conformance/cloudevents/http-protocol-binding.feature" with {
-  type: "text",
-};
+import { conformanceSuite } from "../../../test/conformance.ts";
 import type { CloudEvent } from "./cloudevent.ts";
 import { attributeValue, canonicalString } from "./attributes.ts";
 import { eventDataJson } from "./event_data.ts";
@@ -51,14 +49,16 @@ async function runScenario(steps: FeatureStep[]): Promise<void> {
   }
 }
 
-const scenarios = parseFeature(featureText);
+/** The CloudEvents HTTP binding scenarios (outside suite, read at run time). */
+const SUITE = conformanceSuite("cloudevents");
+const scenarios = SUITE.missing ? [] : parseFeature(SUITE.readText("http-protocol-binding.feature"));
 
-Deno.test("the HTTP binding feature file yields its four scenarios", () => {
+SUITE.test("the HTTP binding feature file yields its four scenarios", () => {
   assert.equal(scenarios.length, 4);
 });
 
 for (const scenario of scenarios) {
-  Deno.test(`HTTP binding conformance: ${scenario.name} parses into the listed attributes and data`, async () => {
+  SUITE.test(`HTTP binding conformance: ${scenario.name} parses into the listed attributes and data`, async () => {
     await runScenario(scenario.steps);
   });
 }

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import featureText from "../../../../shared/conformance/cloudevents/kafka-protocol-binding.feature" with {
-  type: "text",
-};
+import { conformanceSuite } from "../../../test/conformance.ts";
 import type { CloudEvent } from "./cloudevent.ts";
 import { attributeValue, canonicalString } from "./attributes.ts";
 import { eventDataJson } from "./event_data.ts";
@@ -38,14 +36,16 @@ function runScenario(steps: FeatureStep[]): void {
   }
 }
 
-const scenarios = parseFeature(featureText);
+/** The CloudEvents Kafka binding scenarios (outside suite, read at run time). */
+const SUITE = conformanceSuite("cloudevents");
+const scenarios = SUITE.missing ? [] : parseFeature(SUITE.readText("kafka-protocol-binding.feature"));
 
-Deno.test("the Kafka binding feature file yields its three scenarios", () => {
+SUITE.test("the Kafka binding feature file yields its three scenarios", () => {
   assert.equal(scenarios.length, 3);
 });
 
 for (const scenario of scenarios) {
-  Deno.test(`Kafka binding conformance: ${scenario.name} parses into the listed attributes and data`, () => {
+  SUITE.test(`Kafka binding conformance: ${scenario.name} parses into the listed attributes and data`, () => {
     runScenario(scenario.steps);
   });
 }

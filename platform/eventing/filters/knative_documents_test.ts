@@ -1,36 +1,34 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
 import { compileTriggerFilter, type TriggerFilterSpec, validateTriggerFilterSpec } from "./mod.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-/** Trigger documents as Knative publishes them, shared outside the repository (../shared from the repo root). */
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+/** Trigger documents as Knative publishes them (outside suite, read at run time). */
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const REFUSED = "trigger-rejected-exact-and-suffix-in-one-filter.yaml";
 
-const triggerFiles = [...Deno.readDirSync(DOCUMENTS)]
-  .map((entry) => entry.name)
-  .filter((name) => name.startsWith("trigger-") && name.endsWith(".yaml"))
-  .sort();
+const triggerFiles = DOCUMENTS.files(".yaml").filter((name) => name.startsWith("trigger-"));
 
 function readSpec(file: string): TriggerFilterSpec {
-  const document = parseYaml(Deno.readTextFileSync(new URL(file, DOCUMENTS)));
+  const document = parseYaml(DOCUMENTS.readText(file));
   assertEquals(document.kind, "Trigger");
   return document.spec;
 }
 
-Deno.test("the Knative documents include the refused trigger and several accepted ones", () => {
+DOCUMENTS.test("the Knative documents include the refused trigger and several accepted ones", () => {
   assert(triggerFiles.includes(REFUSED));
-  assert(triggerFiles.length >= 5, `only ${triggerFiles.length} trigger documents found in ${DOCUMENTS}`);
+  assert(triggerFiles.length >= 5, `only ${triggerFiles.length} trigger documents found in ${DOCUMENTS.dir}`);
 });
 
 for (const file of triggerFiles) {
   if (file === REFUSED) {
-    Deno.test(`the Knative trigger ${file} is refused with the path of its filter`, () => {
+    DOCUMENTS.test(`the Knative trigger ${file} is refused with the path of its filter`, () => {
       const errors = validateTriggerFilterSpec(readSpec(file));
       assertEquals(errors.map((e) => e.path), ["spec.filters[0]"]);
       assert(errors[0].message.includes("only one dialect"), errors[0].message);
     });
   } else {
-    Deno.test(`the Knative trigger ${file} is accepted and compiles`, () => {
+    DOCUMENTS.test(`the Knative trigger ${file} is accepted and compiles`, () => {
       const spec = readSpec(file);
       assertEquals(validateTriggerFilterSpec(spec), []);
       compileTriggerFilter(spec);
@@ -63,7 +61,7 @@ const BEHAVIOUR: [file: string, event: Record<string, unknown>, matches: boolean
 ];
 
 for (const [file, event, matches] of BEHAVIOUR) {
-  Deno.test(`the Knative trigger ${file} ${matches ? "lets through" : "stops"} ${JSON.stringify(event)}`, () => {
+  DOCUMENTS.test(`the Knative trigger ${file} ${matches ? "lets through" : "stops"} ${JSON.stringify(event)}`, () => {
     assertEquals(compileTriggerFilter(readSpec(file))(event), matches);
   });
 }

@@ -4,8 +4,9 @@ import type { KObject } from "../../resources/meta.ts";
 import { parseSecret } from "../../resources/secret.ts";
 import { type ApiServerSource, parseApiServerSource } from "./apiserver_source.ts";
 import { guessResource, makeApiServerEvent, selfLink, watchesObject } from "./apiserver_events.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const ORIGIN = "http://127.0.0.1:8081";
 const NOW = new Date("2024-05-01T00:00:00Z");
 
@@ -40,8 +41,8 @@ function service(name: string, extra: Partial<KObject["metadata"]> = {}, namespa
 
 const SERVICES = [{ apiVersion: "serving.knative.dev/v1", kind: "Service" }];
 
-Deno.test("the Knative ApiServerSource document is accepted as it is", () => {
-  const yaml = parseYaml(Deno.readTextFileSync(new URL("apiserversource-broker.yaml", DOCUMENTS)));
+DOCUMENTS.test("the Knative ApiServerSource document is accepted as it is", () => {
+  const yaml = parseYaml(DOCUMENTS.readText("apiserversource-broker.yaml"));
   const { errors, source } = parseApiServerSource(yaml);
   assertEquals(errors, []);
   equal(source.spec.mode, "Resource");

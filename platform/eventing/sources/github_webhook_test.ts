@@ -5,9 +5,11 @@ import { encodeHttpBinary } from "../cloudevents/http_encode.ts";
 import { decideGitHubDelivery, type WebhookDecision } from "./github_webhook.ts";
 import { signatureHeader } from "./github_signature.ts";
 import { type GitHubSource, parseGitHubSource } from "./github_source.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-const PAYLOADS = new URL("../../../../shared/conformance/github-webhooks/", import.meta.url);
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+/** Real GitHub deliveries (outside suite, read at run time). */
+const PAYLOADS = conformanceSuite("github-webhooks");
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const SECRET = "webhook-s3cret";
 const NOW = new Date("2024-05-01T12:00:00Z");
 
@@ -21,8 +23,34 @@ const SUBJECTS: Record<string, string> = {
   "release-published.json": "0.0.1",
 };
 
-const payloadFiles = [...Deno.readDirSync(PAYLOADS)].map((e) => e.name).filter((n) => n.endsWith(".json"))
-  .sort();
+const payloadFiles = PAYLOADS.files(".json");
+
+const repository = { id: 1, full_name: "me/repo" };
+const sender = { login: "me" };
+/** Small deliveries written here in GitHub's shape, so the behaviour tests need no outside files. */
+const OWN_PAYLOADS: Record<string, unknown> = {
+  "issues-opened.json": { action: "opened", issue: { number: 7 }, repository, sender },
+  "ping.json": { zen: "Keep it logically awesome.", hook_id: 42, repository, sender },
+  "push.json": {
+    ref: "refs/heads/main",
+    compare: "https://github.com/me/repo/compare/a1...b2",
+    repository,
+    sender,
+  },
+  "release-published.json": { action: "published", release: { tag_name: "v1.0.0" }, repository, sender },
+};
+const OWN_SUBJECTS: Record<string, string> = {
+  "issues-opened.json": "7",
+  "ping.json": "42",
+  "push.json": "a1...b2",
+  "release-published.json": "v1.0.0",
+};
+
+/** A delivery's body: the real payload for a conformance file, else one of ours. */
+function payloadBody(file: string, own: boolean): Uint8Array<ArrayBuffer> {
+  if (own) return new TextEncoder().encode(JSON.stringify(OWN_PAYLOADS[file]));
+  return Deno.readFileSync(PAYLOADS.path(file));
+}
 
 function source(eventTypes: string[]): GitHubSource {
   const { source, errors } = parseGitHubSource({
@@ -40,8 +68,8 @@ function source(eventTypes: string[]): GitHubSource {
   return source;
 }
 
-async function request(file: string, headers: Record<string, string | undefined> = {}) {
-  const body = Deno.readFileSync(new URL(file, PAYLOADS));
+async function request(file: string, headers: Record<string, string | undefined> = {}, own = true) {
+  const body = payloadBody(file, own);
   // File name = `<X-GitHub-Event>-<case>.json`.
   const eventType = file.replace(/\.json$/, "").split("-")[0];
   const all: Record<string, string | undefined> = {
@@ -60,33 +88,40 @@ function answered(decision: WebhookDecision): [number, string] {
   return [decision.status, decision.message];
 }
 
-Deno.test("the conformance directory holds every payload this test knows", () => {
+PAYLOADS.test("the conformance directory holds every payload this test knows", () => {
   assertEquals(payloadFiles, Object.keys(SUBJECTS).sort());
 });
 
+async function assertBecomesCloudEvent(file: string, own: boolean, subject: string) {
+  const req = await request(file, {}, own);
+  const decision = await decideGitHubDelivery(source([req.eventType]), SECRET, req, NOW);
+  if (decision.kind !== "deliver") throw new Error(`not delivered: ${JSON.stringify(decision)}`);
+  const { event } = decision;
+  const payload = JSON.parse(new TextDecoder().decode(req.body));
+  equal(event.type, `dev.knative.source.github.${req.eventType}`);
+  equal(event.id, `delivery-${file}`);
+  equal(event.source, `https://github.com/${payload.repository.full_name}`);
+  equal(event.subject, subject);
+  equal(event.datacontenttype, "application/json");
+  equal(event.time, NOW.toISOString());
+  equal(event.extensions.sender, payload.sender.login);
+  assertEquals(encodeHttpBinary(validateEvent(event)).body, req.body);
+}
+
 for (const file of payloadFiles) {
+  PAYLOADS.test(`the real delivery ${file} becomes the GitHub CloudEvent with its payload unchanged`, async () => {
+    await assertBecomesCloudEvent(file, false, SUBJECTS[file]);
+  });
+}
+
+for (const file of Object.keys(OWN_PAYLOADS)) {
   Deno.test(`a signed ${file} becomes the GitHub CloudEvent with its payload unchanged`, async () => {
-    const req = await request(file);
-    const decision = await decideGitHubDelivery(source([req.eventType]), SECRET, req, NOW);
-    if (decision.kind !== "deliver") throw new Error(`not delivered: ${JSON.stringify(decision)}`);
-    const { event } = decision;
-    const payload = JSON.parse(new TextDecoder().decode(req.body));
-    equal(event.type, `dev.knative.source.github.${req.eventType}`);
-    equal(event.id, `delivery-${file}`);
-    equal(event.source, `https://github.com/${payload.repository.full_name}`);
-    equal(event.subject, SUBJECTS[file]);
-    equal(event.datacontenttype, "application/json");
-    equal(event.time, NOW.toISOString());
-    equal(event.extensions.sender, payload.sender.login);
-    assertEquals(encodeHttpBinary(validateEvent(event)).body, req.body);
+    await assertBecomesCloudEvent(file, true, OWN_SUBJECTS[file]);
   });
 
   Deno.test(`${file} with a wrong signature is refused with 400`, async () => {
     const req = await request(file, {
-      "x-hub-signature-256": await signatureHeader(
-        "not-the-secret",
-        Deno.readFileSync(new URL(file, PAYLOADS)),
-      ),
+      "x-hub-signature-256": await signatureHeader("not-the-secret", payloadBody(file, true)),
     });
     const [status, message] = answered(await decideGitHubDelivery(source([req.eventType]), SECRET, req, NOW));
     equal(status, 400);
@@ -139,7 +174,7 @@ Deno.test("without the secret nothing can be verified and the answer is 503", as
 });
 
 Deno.test("a form-encoded delivery carries its JSON in the payload field", async () => {
-  const json = Deno.readTextFileSync(new URL("release-published.json", PAYLOADS));
+  const json = JSON.stringify(OWN_PAYLOADS["release-published.json"]);
   const body = new TextEncoder().encode(new URLSearchParams({ payload: json }).toString());
   const headers = new Headers({
     "content-type": "application/x-www-form-urlencoded",
@@ -149,12 +184,12 @@ Deno.test("a form-encoded delivery carries its JSON in the payload field", async
   });
   const decision = await decideGitHubDelivery(source(["release"]), SECRET, { headers, body }, NOW);
   if (decision.kind !== "deliver") throw new Error(JSON.stringify(decision));
-  equal(decision.event.subject, "0.0.1");
+  equal(decision.event.subject, "v1.0.0");
   equal(new TextDecoder().decode(decision.event.data as Uint8Array), json);
 });
 
-Deno.test("the Knative GitHubSource document is accepted as it is", () => {
-  const doc = parseYaml(Deno.readTextFileSync(new URL("githubsource-pull-request.yaml", DOCUMENTS)));
+DOCUMENTS.test("the Knative GitHubSource document is accepted as it is", () => {
+  const doc = parseYaml(DOCUMENTS.readText("githubsource-pull-request.yaml"));
   const { errors, source } = parseGitHubSource({
     ...doc,
     metadata: { ...doc.metadata, namespace: "default" },

@@ -3,8 +3,9 @@ import { parse as parseYaml } from "yaml";
 import { validateEvent } from "../cloudevents/validate_event.ts";
 import { encodeHttpBinary } from "../cloudevents/http_encode.ts";
 import { makePingEvent, parsePingSource, PING_EVENT_TYPE, type PingSource } from "./ping_source.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const SINK = { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "event-display" } };
 
 function doc(spec: Record<string, unknown>) {
@@ -27,8 +28,8 @@ function paths(spec: Record<string, unknown>): string[] {
 }
 
 for (const file of ["pingsource-data.yaml", "pingsource-database64.yaml"]) {
-  Deno.test(`the Knative document ${file} is accepted as it is`, () => {
-    const yaml = parseYaml(Deno.readTextFileSync(new URL(file, DOCUMENTS)));
+  DOCUMENTS.test(`the Knative document ${file} is accepted as it is`, () => {
+    const yaml = parseYaml(DOCUMENTS.readText(file));
     const { errors } = parsePingSource({ ...yaml, metadata: { ...yaml.metadata, namespace: "default" } });
     assertEquals(errors, []);
   });

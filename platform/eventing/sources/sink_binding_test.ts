@@ -10,8 +10,9 @@ import {
   subjectSupported,
   withBindingEnv,
 } from "./sink_binding.ts";
+import { conformanceSuite } from "../../../test/conformance.ts";
 
-const DOCUMENTS = new URL("../../../../shared/conformance/knative-yaml/", import.meta.url);
+const DOCUMENTS = conformanceSuite("knative-yaml");
 const SINK = { ref: { apiVersion: "eventing.knative.dev/v1", kind: "Broker", name: "default" } };
 
 function binding(subject: Record<string, unknown>, extra: Record<string, unknown> = {}): SinkBinding {
@@ -49,8 +50,8 @@ const KSVC = { apiVersion: "serving.knative.dev/v1", kind: "Service" };
 const WANT = { binding: "bind", sinkUrl: "http://127.0.0.1:8080/broker/default/default", ceOverrides: "" };
 
 for (const file of ["sinkbinding-ksvc-subject.yaml", "sinkbinding-deployment-selector.yaml"]) {
-  Deno.test(`the Knative document ${file} is accepted as it is`, () => {
-    const yaml = parseYaml(Deno.readTextFileSync(new URL(file, DOCUMENTS)));
+  DOCUMENTS.test(`the Knative document ${file} is accepted as it is`, () => {
+    const yaml = parseYaml(DOCUMENTS.readText(file));
     const { errors } = parseSinkBinding({ ...yaml, metadata: { ...yaml.metadata, namespace: "default" } });
     assertEquals(errors, []);
   });
