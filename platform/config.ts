@@ -57,7 +57,10 @@ export interface ServeConfig {
   drainTimeoutMs: number;
   /** Where Deno keeps its module cache, handed to pool hosts so `npm:` imports resolve the same. */
   denoDir?: string;
+  /** Leave out info-level lines (warnings and errors stay), and the start banner. */
   quiet: boolean;
+  /** The platform's own log: readable lines, or JSON lines for log shippers. */
+  logFormat: LogFormat;
   /** Cluster-wide autoscaling defaults (Knative's config-autoscaler), each overridable per revision. */
   autoscaler: AutoscalerDefaults;
   /**
@@ -91,6 +94,9 @@ const AUTOSCALER_FLAGS: Record<
   "max-scale": { key: "maxScale", kind: "number" },
 };
 
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = typeof LOG_FORMATS[number];
+
 export const SERVE_DEFAULTS: ServeConfig = {
   port: 8080,
   host: "0.0.0.0",
@@ -103,6 +109,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   watchDebounceMs: 300,
   drainTimeoutMs: 30_000,
   quiet: false,
+  logFormat: "text",
   autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
   kafkaBootstrapServers: ["127.0.0.1:9092"],
 };
@@ -135,6 +142,14 @@ function toServers(flag: string, value: string | undefined, fallback: string[]):
   return servers;
 }
 
+function toLogFormat(value: string | undefined, fallback: LogFormat): LogFormat {
+  if (value === undefined) return fallback;
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) {
+    throw new ConfigError(`--log-format: "${value}" is not one of ${LOG_FORMATS.join(", ")}`);
+  }
+  return value as LogFormat;
+}
+
 function toBool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   return !["0", "false", "no", "off", ""].includes(value.toLowerCase());
@@ -154,6 +169,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       domain: { type: "string" },
       token: { type: "string" },
       quiet: { type: "boolean" },
+      "log-format": { type: "string" },
       "kafka-bootstrap-servers": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
@@ -176,6 +192,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     drainTimeoutMs: d.drainTimeoutMs,
     denoDir: env.DENO_DIR,
     quiet: (values.quiet as boolean | undefined) ?? toBool(envOf("quiet", env), d.quiet),
+    logFormat: toLogFormat(pick("log-format"), d.logFormat),
     autoscaler: autoscalerDefaults(pick),
     kafkaBootstrapServers: toServers(
       "kafka-bootstrap-servers",

@@ -18,3 +18,16 @@ Deno.test("Kafka bootstrap servers that are not host:port are refused", () => {
   throws(() => loadServeConfig(["--kafka-bootstrap-servers", "k1:9092,nohost"], {}), ConfigError);
   throws(() => loadServeConfig([], { DENATIVE_KAFKA_BOOTSTRAP_SERVERS: " , " }), ConfigError);
 });
+
+Deno.test("the log format is text by default, json on request, anything else refused", () => {
+  assertEquals(loadServeConfig([], {}).logFormat, "text");
+  assertEquals(loadServeConfig(["--log-format", "json"], {}).logFormat, "json");
+  assertEquals(loadServeConfig([], { DENATIVE_LOG_FORMAT: "json" }).logFormat, "json");
+  throws(() => loadServeConfig(["--log-format", "xml"], {}), ConfigError);
+});
+
+Deno.test("--quiet and DENATIVE_QUIET turn quiet on", () => {
+  assertEquals(loadServeConfig([], {}).quiet, false);
+  assertEquals(loadServeConfig(["--quiet"], {}).quiet, true);
+  assertEquals(loadServeConfig([], { DENATIVE_QUIET: "1" }).quiet, true);
+});

@@ -1,13 +1,11 @@
 /**
  * `deno task serve`: one platform node with everything embedded.
- * Flags: --port --admin-port --admin-host --state --functions --no-watch --domain --token
- * --kafka-bootstrap-servers (each also DENATIVE_<FLAG>).
+ * Flags: see platform/config.ts (each also DENATIVE_<FLAG>).
  */
 import { ConfigError, loadServeConfig } from "./config.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, routeConsoleTo } from "./log.ts";
 import { PlatformNode } from "./node.ts";
 
-const log = createLogger("denative");
 let config;
 try {
   config = loadServeConfig(Deno.args);
@@ -15,19 +13,25 @@ try {
   console.error(`denative: ${err instanceof ConfigError || err instanceof TypeError ? err.message : err}`);
   Deno.exit(2);
 }
+const log = createLogger("denative", { quiet: config.quiet, format: config.logFormat });
+if (config.logFormat === "json") routeConsoleTo(log);
 
 const node = await PlatformNode.start(config, log);
 const admin = `http://${config.adminHost === "0.0.0.0" ? "127.0.0.1" : config.adminHost}:${node.adminPort}`;
-console.log(`Denative is serving on port ${node.port} (functions from ${config.functions})`);
-for (const svc of node.store.list("Service")) {
-  console.log(
-    `  ${svc.metadata.namespace}/${svc.metadata.name}  ${
-      node.urlOf(svc.metadata.name, svc.metadata.namespace)
-    }`,
-  );
+// The start banner is for people: on stdout as text, through the log as JSON, left out when quiet.
+const banner = config.logFormat === "json" ? (line: string) => log.info(line) : console.log;
+if (!config.quiet) {
+  banner(`Denative is serving on port ${node.port} (functions from ${config.functions})`);
+  for (const svc of node.store.list("Service")) {
+    banner(
+      `  ${svc.metadata.namespace}/${svc.metadata.name}  ${
+        node.urlOf(svc.metadata.name, svc.metadata.namespace)
+      }`,
+    );
+  }
+  banner(`Dashboard: ${admin}/#token=${node.token}`);
+  banner(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
 }
-console.log(`Dashboard: ${admin}/#token=${node.token}`);
-console.log(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
 
 let signals = 0;
 const shutdown = async () => {

@@ -14,7 +14,7 @@ import { SourcesController } from "./sources_controller.ts";
 import { sourceKinds } from "./source_kinds.ts";
 import { BOUND_BY_ANNOTATION } from "./sink_binding.ts";
 
-const log = createLogger("test", true);
+const log = createLogger("test", { quiet: true });
 
 /** A real HTTP server that records the CloudEvents POSTed to it. */
 function eventServer() {
