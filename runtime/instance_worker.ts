@@ -22,6 +22,14 @@ import type { Bytes } from "./protocol.ts";
 import { BodyReceiver, CreditGate, prepareBody, pumpBody } from "./body_channel.ts";
 import { requestWithSignal, staticBody } from "./deno_internals.ts";
 import type { FunctionContext, FunctionModule } from "./types.ts";
+import {
+  callFunction,
+  describeError,
+  functionContext,
+  functionEnv,
+  FunctionFailed,
+  loadFunction,
+} from "./function_adapter.ts";
 import process from "node:process";
 
 export interface InstanceInit {
@@ -30,6 +38,8 @@ export interface InstanceInit {
   service: string;
   namespace: string;
   revision: string;
+  /** The revision's Configuration (a Service's has the Service's name). */
+  configuration?: string;
   env: Record<string, string>;
   /** Where and how to connect to the supervisor. */
   link: { port: number; token: string };
@@ -129,20 +139,17 @@ async function load(init: InstanceInit) {
     self.postMessage({ failed: `could not connect to the supervisor: ${describe(err)}` });
     return;
   }
-  installEnv(init.env);
-  ctx = Object.freeze({
+  const place = {
     service: init.service,
     namespace: init.namespace,
+    configuration: init.configuration ?? init.service,
     revision: init.revision,
-    env: Object.freeze({ ...init.env }),
-  });
+    env: init.env,
+  };
+  installEnv(functionEnv(place));
+  ctx = functionContext(place);
   try {
-    const mod = await import(init.moduleUrl);
-    const exported = mod.default;
-    if (!exported || typeof exported.fetch !== "function") {
-      throw new TypeError("main.ts must default-export an object with a fetch(request, ctx) method");
-    }
-    module = exported as FunctionModule;
+    module = await loadFunction(init.moduleUrl);
     post(FrameType.InstanceReady, instance);
     setInterval(sendStats, STATS_INTERVAL_MS);
   } catch (err) {
@@ -150,10 +157,7 @@ async function load(init: InstanceInit) {
   }
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}
+const describe = describeError;
 
 function sendStats() {
   const mem = Deno.memoryUsage();
@@ -182,12 +186,11 @@ async function serve(id: number, payload: Bytes) {
       { method: head.method, headers: head.headers, body },
       state.abort.signal,
     );
-    response = await module.fetch(request, ctx);
-    if (!(response instanceof Response)) throw new TypeError("fetch() must return a Response");
+    response = await callFunction(module, request, ctx);
   } catch (err) {
-    // The stack goes to the logs, never to the caller.
-    console.error(`${ctx.revision}: ${head.method} ${new URL(head.url).pathname} threw:`, err);
-    if (inFlight.delete(id)) post(FrameType.ResponseError, id, jsonPayload({ message: describe(err) }));
+    // callFunction logged the stack; it goes to the logs, never to the caller.
+    const message = err instanceof FunctionFailed ? err.message : describe(err);
+    if (inFlight.delete(id)) post(FrameType.ResponseError, id, jsonPayload({ message }));
     return;
   }
   if (!inFlight.has(id)) {

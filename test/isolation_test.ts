@@ -93,7 +93,7 @@ Deno.test("isolation: runaway functions cost only their own requests", async (t)
     });
 
     await t.step(
-      "a function cannot read outside its code, see the platform's env, write, run or load FFI",
+      "a function cannot read outside its code, see the platform's env, write, run or load FFI; it sees K_*",
       async () => {
         const image = await platform.uploadBundle(`${FIXTURES}/sandbox_probe`);
         await platform.putService({
@@ -111,7 +111,13 @@ Deno.test("isolation: runaway functions cost only their own requests", async (t)
         assert.equal(report.write, "NotCapable");
         assert.equal(report.run, "NotCapable");
         assert.equal(report.ffi, "NotCapable");
-        assert.deepEqual(report.env, { GREETING: "hi" });
+        // The declared env, and Knative's runtime contract variables; nothing of the platform's own.
+        assert.deepEqual(report.env, {
+          GREETING: "hi",
+          K_SERVICE: "probe",
+          K_CONFIGURATION: "probe",
+          K_REVISION: "probe-00001",
+        });
         assert.equal(report.home, null);
       },
     );
