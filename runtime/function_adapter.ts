@@ -4,6 +4,7 @@
  * the same `Request`, `ctx` and environment on Denative and on Knative.
  */
 import type { FunctionContext, FunctionModule } from "./types.ts";
+import process from "node:process";
 
 /** Where a function runs: Knative's runtime contract names, and the Service's declared environment. */
 export interface FunctionPlace {
@@ -26,6 +27,28 @@ export function functionEnv(place: FunctionPlace): Record<string, string> {
     K_REVISION: place.revision,
     ...place.env,
   };
+}
+
+/** Makes `Deno.env` (and `process.env`) show the function exactly this environment and nothing else. */
+export function installFunctionEnv(env: Record<string, string>) {
+  const vars = new Map(Object.entries(env));
+  const shim: Deno.Env = {
+    get: (key) => vars.get(key),
+    has: (key) => vars.has(key),
+    set: (key, value) => void vars.set(key, value),
+    delete: (key) => void vars.delete(key),
+    toObject: () => Object.fromEntries(vars),
+  };
+  Object.defineProperty(Deno, "env", { value: shim, configurable: true });
+  try {
+    Object.defineProperty(process, "env", {
+      value: Object.fromEntries(vars),
+      configurable: true,
+      writable: true,
+    });
+  } catch {
+    // node:process may refuse; Deno.env is the documented way in.
+  }
 }
 
 export function functionContext(place: FunctionPlace): FunctionContext {

@@ -28,6 +28,7 @@ import {
   functionContext,
   functionEnv,
   FunctionFailed,
+  installFunctionEnv,
   loadFunction,
 } from "./function_adapter.ts";
 import process from "node:process";
@@ -85,28 +86,6 @@ async function warmUp() {
   await served;
 }
 
-/** The function sees only the environment its Service declares. */
-function installEnv(env: Record<string, string>) {
-  const vars = new Map(Object.entries(env));
-  const shim: Deno.Env = {
-    get: (key) => vars.get(key),
-    has: (key) => vars.has(key),
-    set: (key, value) => void vars.set(key, value),
-    delete: (key) => void vars.delete(key),
-    toObject: () => Object.fromEntries(vars),
-  };
-  Object.defineProperty(Deno, "env", { value: shim, configurable: true });
-  try {
-    Object.defineProperty(process, "env", {
-      value: Object.fromEntries(vars),
-      configurable: true,
-      writable: true,
-    });
-  } catch {
-    // node:process may refuse; Deno.env is the documented way in.
-  }
-}
-
 /** Opens the link and serves what comes over it; when the supervisor closes it, the instance ends. */
 async function connect(link: InstanceInit["link"]) {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: link.port });
@@ -146,7 +125,7 @@ async function load(init: InstanceInit) {
     revision: init.revision,
     env: init.env,
   };
-  installEnv(functionEnv(place));
+  installFunctionEnv(functionEnv(place));
   ctx = functionContext(place);
   try {
     module = await loadFunction(init.moduleUrl);

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import YAML from "yaml";
+import { Buffer } from "node:buffer";
 import { apiVersionOf, type KindInfo, type KindRegistry } from "../resources/kinds.ts";
 import type { KObject } from "../resources/meta.ts";
 import type { FieldError } from "../resources/field_errors.ts";
@@ -60,6 +61,15 @@ export function createAdminApi(deps: AdminApiDeps): Hono {
     const files = parseBundleUpload(body);
     const digest = await deps.bundles.put(files);
     return c.json({ digest, image: bundleImage(digest) }, 201);
+  });
+
+  app.get("/bundles/:digest", async (c) => {
+    const files = await deps.bundles.files(c.req.param("digest"));
+    if (!files) return statusBody(404, "NotFound", `no code bundle ${c.req.param("digest")}`);
+    return c.json({
+      digest: c.req.param("digest"),
+      files: files.map((f) => ({ path: f.path, data: Buffer.from(f.data).toString("base64") })),
+    });
   });
 
   // Kubernetes paths: /apis/{group}/{version}/... and the core group at /api/{version}/...

@@ -3,7 +3,7 @@
  * turned into one readable line (a Kubernetes `Status` message, or why the API cannot be reached).
  */
 import type { BundleFile } from "../store/bundle_store.ts";
-import { encodeBase64 } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { CliError } from "./cli_error.ts";
 
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -78,6 +78,12 @@ export class AdminClient {
   async uploadBundle(files: BundleFile[]): Promise<{ digest: string; image: string }> {
     const doc = { files: files.map((f) => ({ path: f.path, data: encodeBase64(f.data) })) };
     return (await this.#request<{ digest: string; image: string }>("POST", "/bundles", doc)).body;
+  }
+
+  /** A stored code bundle's files. */
+  async downloadBundle(digest: string): Promise<BundleFile[]> {
+    const body = await this.get<{ files: { path: string; data: string }[] }>(`/bundles/${digest}`);
+    return body.files.map((f) => ({ path: f.path, data: decodeBase64(f.data) }));
   }
 
   async #request<T>(method: string, path: string, doc?: unknown): Promise<{ body: T; status: number }> {

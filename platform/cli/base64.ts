@@ -7,3 +7,11 @@ export function encodeBase64(data: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+/** The bytes of a base64 text. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -95,7 +95,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (args.length > max) {
       throw new UsageError(`unexpected argument "${args[max]}": usage: ${usageLine(command)}`);
     }
-    const output = parseOutputFormat(flags.string("output"));
+    const output = command.outputIsPath ? undefined : parseOutputFormat(flags.string("output"));
     const client = await connect({
       admin: flags.string("admin"),
       token: flags.string("token"),

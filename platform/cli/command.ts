@@ -33,6 +33,8 @@ export interface Command {
   /** Examples and notes shown by `dn help COMMAND`. */
   details?: string;
   flags?: FlagSpec[];
+  /** `-o` names a directory to write to (as `dn export -o DIR`), not an output format. */
+  outputIsPath?: boolean;
   run(ctx: CommandContext, args: string[], flags: Flags): Promise<void>;
 }
 

@@ -114,6 +114,12 @@ export class BundleStore {
     return digest;
   }
 
+  /** A stored bundle's files, or null when there is no such bundle. */
+  async files(digest: string): Promise<BundleFile[] | null> {
+    if (!/^[0-9a-f]{64}$/.test(digest) || !await this.has(digest)) return null;
+    return await readFunctionDir(this.dirOf(digest)); // leaves out dot-files such as .complete
+  }
+
   /** The entry module of a bundle: main.ts, else main.js. */
   async entryOf(digest: string): Promise<string | null> {
     for (const name of ["main.ts", "main.js", "main.mjs", "main.tsx"]) {
