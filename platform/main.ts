@@ -1,6 +1,6 @@
 /**
  * `deno task serve`: one platform node with everything embedded.
- * Flags: --port --admin-port --admin-host --state --functions --no-watch --domain --token
+ * Flags: --port --admin-port --admin-host --api-port --state --functions --no-watch --domain --token
  * --kafka-bootstrap-servers (each also DENATIVE_<FLAG>).
  */
 import { ConfigError, loadServeConfig } from "./config.ts";
@@ -28,6 +28,9 @@ for (const svc of node.store.list("Service")) {
 }
 console.log(`Dashboard: ${admin}/#token=${node.token}`);
 console.log(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
+console.log(
+  `Kubernetes API: https://127.0.0.1:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
+);
 
 let signals = 0;
 const shutdown = async () => {

@@ -8,6 +8,7 @@ import { routeCommands } from "./route.ts";
 import { brokerCommands } from "./broker.ts";
 import { triggerCommands } from "./trigger.ts";
 import { sourceCommands } from "./source.ts";
+import { kubeconfigCommand } from "./kubeconfig.ts";
 
 export const COMMANDS: Command[] = [
   deployCommand,
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   ...brokerCommands,
   ...triggerCommands,
   ...sourceCommands,
+  kubeconfigCommand,
 ];
 
 /** The command groups, by their path, with what `dn --help` says of them. */
