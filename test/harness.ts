@@ -30,6 +30,8 @@ export class Platform {
   private constructor(
     readonly port: number,
     readonly adminPort: number,
+    /** The Kubernetes-compatible API (HTTPS); `kubeconfig` points kubectl at it. */
+    readonly apiPort: number,
     readonly state: string,
     readonly functionsDir: string,
     private readonly child: Deno.ChildProcess,
@@ -44,6 +46,7 @@ export class Platform {
     }
     const port = freePort();
     const adminPort = freePort();
+    const apiPort = freePort();
     const args = [
       "run",
       "--allow-all",
@@ -54,6 +57,8 @@ export class Platform {
       String(port),
       "--admin-port",
       String(adminPort),
+      "--api-port",
+      String(apiPort),
       "--state",
       state,
       "--functions",
@@ -66,7 +71,7 @@ export class Platform {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const platform = new Platform(port, adminPort, state, functionsDir, child, opts);
+    const platform = new Platform(port, adminPort, apiPort, state, functionsDir, child, opts);
     platform.#collect(child.stdout);
     platform.#collect(child.stderr);
     await platform.#waitHealthy();
@@ -75,6 +80,11 @@ export class Platform {
 
   get token(): string {
     return Deno.readTextFileSync(`${this.state}/admin-token`).trim();
+  }
+
+  /** The kubeconfig the platform wrote: kubectl and client libraries reach the API with it. */
+  get kubeconfig(): string {
+    return `${this.state}/kubeconfig`;
   }
 
   get logs(): string {
