@@ -139,10 +139,6 @@ export class PlatformNode {
       metrics: () =>
         renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
-    const adminServer = Deno.serve(
-      { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
-      admin.app.fetch,
-    );
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
     const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
     const apiServer = Deno.serve(
@@ -162,6 +158,11 @@ export class PlatformNode {
         caPem: tls.caPem,
         token,
       }),
+    );
+    // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
+    const adminServer = Deno.serve(
+      { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
+      admin.app.fetch,
     );
 
     const autoscaler = late.autoscaler = new Autoscaler({

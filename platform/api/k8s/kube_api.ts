@@ -29,7 +29,7 @@ import { parseFieldSelector, parseLabelSelector, type Selector, SelectorError } 
 import { ContinueError, pageOf } from "./list_page.ts";
 import { buildTable, type IncludeObject, wantsTable } from "./table.ts";
 import { WatchHub } from "./watch_hub.ts";
-import { isObject, jsonPatch, mergePatch, PatchError, patchKindOf } from "./patch.ts";
+import { isObject, jsonPatch, mergePatch, PatchError, patchKindOf, strategicAsMerge } from "./patch.ts";
 import { serverSideApply } from "./server_side_apply.ts";
 import { type FieldValidation, OpenApi } from "./openapi.ts";
 import { decodeKubeProtobuf, PROTOBUF_TYPE, ProtobufError } from "./protobuf.ts";
@@ -418,7 +418,9 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
   ): Promise<Response> {
     const type = req.headers.get("content-type") ?? "";
     const how = patchKindOf(type);
-    if (!how) throw errors.unsupportedMediaType(type.split(";")[0]);
+    if (!how || (how === "strategic" && kind.group !== "")) {
+      throw errors.unsupportedMediaType(type.split(";")[0]);
+    }
     const existing = store.get(kind.kind, ns, name);
     if (how === "apply") {
       const applied = await readDocument(req, "yaml");
@@ -466,7 +468,9 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     }
     let patched: unknown;
     try {
-      patched = how === "merge" ? mergePatch(existing, operations) : jsonPatch(existing, operations);
+      patched = how === "json"
+        ? jsonPatch(existing, operations)
+        : mergePatch(existing, how === "strategic" ? strategicAsMerge(operations) : operations);
     } catch (err) {
       if (err instanceof PatchError) {
         throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jsonPatch, mergePatch, PatchError, patchKindOf } from "./patch.ts";
+import { jsonPatch, mergePatch, PatchError, patchKindOf, strategicAsMerge } from "./patch.ts";
 
 Deno.test("merge patch: objects merge, null removes, lists are replaced", () => {
   const target = { spec: { traffic: [{ percent: 100 }], template: { a: 1, b: 2 } }, keep: true };
@@ -34,5 +34,22 @@ Deno.test("patch kinds by content type", () => {
   assert.equal(patchKindOf("application/merge-patch+json; charset=utf-8"), "merge");
   assert.equal(patchKindOf("application/json-patch+json"), "json");
   assert.equal(patchKindOf("application/apply-patch+yaml"), "apply");
-  assert.equal(patchKindOf("application/strategic-merge-patch+json"), undefined);
+  assert.equal(patchKindOf("application/strategic-merge-patch+json"), "strategic");
+  assert.equal(patchKindOf("application/json"), undefined);
+});
+
+Deno.test("strategic merge patch without merge keys: directives dropped, then a merge patch", () => {
+  const patch = {
+    metadata: { $setElementOrder: [], labels: { a: null, b: "2" } },
+    data: { k: "dg==" },
+    $retainKeys: [],
+  };
+  assert.deepEqual(strategicAsMerge(patch), {
+    metadata: { labels: { a: null, b: "2" } },
+    data: { k: "dg==" },
+  });
+  assert.deepEqual(mergePatch({ metadata: { labels: { a: "1" } } }, strategicAsMerge(patch)), {
+    metadata: { labels: { b: "2" } },
+    data: { k: "dg==" },
+  });
 });
