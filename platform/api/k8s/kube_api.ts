@@ -40,6 +40,8 @@ export interface KubeApiDeps {
   now?: () => Date;
   /** Largest request body, bytes. */
   maxBodyBytes: number;
+  /** How often a watch that asked for bookmarks gets one (KUBE_API_DEFAULTS when not given), ms. */
+  bookmarkIntervalMs?: number;
 }
 
 export interface KubeApi {
@@ -114,6 +116,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         return respond(req, kind, presentOf(kind, mustGet(kind, needNs(kind, ns), name)));
       case "POST": {
         if (name !== undefined) throw errors.methodNotAllowed("POST goes to a collection");
+        if (kind.readOnly) throw readOnlyKind(kind);
         const doc = await readDocument(req);
         const given = (doc.metadata as { name?: string } | undefined)?.name;
         if (!given) throw errors.invalid(kind, "", [{ path: "metadata.name", message: "is required" }]);
@@ -299,7 +302,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
                 }) + "\n",
               ));
             } catch { /* closed */ }
-          }, KUBE_API_DEFAULTS.bookmarkIntervalMs)
+          }, deps.bookmarkIntervalMs ?? KUBE_API_DEFAULTS.bookmarkIntervalMs)
           : undefined;
         const timer = setTimeout(() => {
           cleanup();
@@ -344,9 +347,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     mode: "create" | "replace",
     dryRun: boolean,
   ): KObject {
-    if (kind.readOnly) {
-      throw errors.methodNotAllowed(`${kind.plural} are derived from Services and are read-only`);
-    }
+    if (kind.readOnly) throw readOnlyKind(kind);
     const meta = (isObject(doc.metadata) ? doc.metadata : {}) as Record<string, unknown>;
     const problems: FieldError[] = [];
     if (doc.apiVersion !== apiVersionOf(kind)) {
@@ -381,7 +382,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     if (parsed.errors.length) throw errors.invalid(kind, name, parsed.errors);
     warnAbout(req, warnings);
     if (dryRun) {
-      return {
+      return presentOf(kind, {
         ...parsed.object,
         metadata: {
           ...parsed.object.metadata,
@@ -391,9 +392,10 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
           generation: existing?.metadata.generation ?? 1,
         },
         ...(existing?.status ? { status: existing.status } : {}),
-      };
+      });
     }
-    return store.put(parsed.object);
+    // What a write answers is what a GET shows (a Secret's values stay in).
+    return presentOf(kind, store.put(parsed.object));
   }
 
   /** fieldValidation=Strict refuses unknown fields, Warn reports them; Ignore (the default) keeps them. */
@@ -698,6 +700,10 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       hub.close();
     },
   };
+}
+
+function readOnlyKind(kind: KindInfo) {
+  return errors.methodNotAllowed(`${kind.plural} are derived from Services and are read-only`);
 }
 
 /** Namespace `default` always exists, as in Kubernetes. */
