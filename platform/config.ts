@@ -27,6 +27,16 @@ export const INSTANCE_DEFAULTS = {
   warmHosts: 1,
 } as const;
 
+/** The Kubernetes-compatible API's watch limits. */
+export const KUBE_API_DEFAULTS = {
+  /** Changes kept in memory for watches that resume from a resourceVersion; older ones get 410 Expired. */
+  watchHistory: 10_000,
+  /** How often a watch that asked for bookmarks gets one, ms. */
+  bookmarkIntervalMs: 30_000,
+  /** The longest a watch stays open (Kubernetes: 30 to 60 minutes), s. */
+  maxWatchSeconds: 1800,
+} as const;
+
 /** Knative's revision defaults. */
 export const REVISION_DEFAULTS = {
   timeoutSeconds: 300,
@@ -42,6 +52,8 @@ export interface ServeConfig {
   /** Admin API, dashboard and /metrics. */
   adminPort: number;
   adminHost: string;
+  /** The Kubernetes-compatible API over HTTPS (kubectl, client libraries), bound on adminHost. */
+  apiPort: number;
   /** State directory: resources, code bundles, event logs. */
   state: string;
   /** Every directory in it is deployed as a Service in namespace `default`. */
@@ -102,6 +114,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   host: "0.0.0.0",
   adminPort: 8081,
   adminHost: "127.0.0.1",
+  apiPort: 6443,
   state: ".denative",
   functions: "functions",
   watch: true,
@@ -163,6 +176,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       host: { type: "string" },
       "admin-port": { type: "string" },
       "admin-host": { type: "string" },
+      "api-port": { type: "string" },
       state: { type: "string" },
       functions: { type: "string" },
       "no-watch": { type: "boolean" },
@@ -183,6 +197,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     host: pick("host") ?? d.host,
     adminPort: toPort("admin-port", pick("admin-port"), d.adminPort),
     adminHost: pick("admin-host") ?? d.adminHost,
+    apiPort: toPort("api-port", pick("api-port"), d.apiPort),
     state: pick("state") ?? d.state,
     functions: pick("functions") ?? d.functions,
     watch: !noWatch && toBool(envOf("watch", env), d.watch),

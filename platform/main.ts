@@ -31,6 +31,9 @@ if (!config.quiet) {
   }
   banner(`Dashboard: ${admin}/#token=${node.token}`);
   banner(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
+  banner(
+    `Kubernetes API: https://127.0.0.1:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
+  );
 }
 
 let signals = 0;

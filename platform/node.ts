@@ -14,7 +14,10 @@ import type { ServingContext } from "./serving/context.ts";
 import { poolForRevision } from "./serving/revision_reconciler.ts";
 import { KindRegistry } from "./resources/kinds.ts";
 import { servingKinds } from "./resources/serving_registry.ts";
-import { createAdminApi } from "./api/admin_api.ts";
+import { type AdminApi, createAdminApi } from "./api/admin_api.ts";
+import { configMapKind, namespaceKind } from "./resources/core_kinds.ts";
+import { ensureTlsMaterial } from "./api/k8s/tls_material.ts";
+import { kubeconfigYaml, serverHost, writeKubeconfig } from "./api/k8s/kubeconfig.ts";
 import { renderMetrics } from "./api/metrics.ts";
 import { deployFunctionDir, findFunctionDirs, watchFunctionDirs } from "./serving/function_dirs.ts";
 import type { Service } from "./resources/service.ts";
@@ -31,6 +34,8 @@ export class PlatformNode {
   #unwatch: () => void = () => {};
   #extensions: ExtensionHandle[] = [];
   #autoscaler: Autoscaler | null = null;
+  #admin: AdminApi | null = null;
+  #apiServer: Deno.HttpServer<Deno.NetAddr> | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -51,6 +56,11 @@ export class PlatformNode {
     return this.adminServer.addr.port;
   }
 
+  /** The Kubernetes-compatible API's HTTPS port. */
+  get apiPort(): number {
+    return this.#apiServer?.addr.port ?? 0;
+  }
+
   static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
     const state = await Deno.realPath(await ensureDir(config.state));
     const token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
@@ -58,6 +68,7 @@ export class PlatformNode {
     const bundles = new BundleStore(`${state}/bundles`);
     const kinds = new KindRegistry();
     kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
+    kinds.register(namespaceKind(), configMapKind());
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
@@ -128,9 +139,30 @@ export class PlatformNode {
       metrics: () =>
         renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
+    // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
+    const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
+    const apiServer = Deno.serve(
+      {
+        port: config.apiPort,
+        hostname: config.adminHost,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        onListen: () => {},
+      },
+      admin.app.fetch,
+    );
+    await writeKubeconfig(
+      `${state}/kubeconfig`,
+      kubeconfigYaml({
+        server: `https://${serverHost(config.adminHost)}:${apiServer.addr.port}`,
+        caPem: tls.caPem,
+        token,
+      }),
+    );
+    // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
     const adminServer = Deno.serve(
       { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
-      admin.fetch,
+      admin.app.fetch,
     );
 
     const autoscaler = late.autoscaler = new Autoscaler({
@@ -146,6 +178,8 @@ export class PlatformNode {
     await Promise.race([controller.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
     const node = new PlatformNode(config, token, store, supervisor, controller, dataServer, adminServer, log);
     node.#extensions = extensions;
+    node.#admin = admin;
+    node.#apiServer = apiServer;
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -189,7 +223,11 @@ export class PlatformNode {
       }
     }
     await this.supervisor.stop(1000);
-    await Promise.race([this.adminServer.shutdown(), new Promise((r) => setTimeout(r, 1000))]);
+    this.#admin?.close();
+    await Promise.race([
+      Promise.all([this.adminServer.shutdown(), this.#apiServer?.shutdown()]),
+      new Promise((r) => setTimeout(r, 1000)),
+    ]);
     this.store.close();
     this.log.info("stopped");
   }

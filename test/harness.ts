@@ -52,6 +52,8 @@ export class Platform {
   private constructor(
     readonly port: number,
     readonly adminPort: number,
+    /** The Kubernetes-compatible API (HTTPS); `kubeconfig` points kubectl at it. */
+    readonly apiPort: number,
     readonly state: string,
     readonly functionsDir: string,
     private readonly child: Deno.ChildProcess,
@@ -71,6 +73,7 @@ export class Platform {
     }
     const port = freePort();
     const adminPort = freePort();
+    const apiPort = freePort();
     const args = [
       "run",
       "--allow-all",
@@ -81,6 +84,8 @@ export class Platform {
       String(port),
       "--admin-port",
       String(adminPort),
+      "--api-port",
+      String(apiPort),
       "--state",
       state,
       "--functions",
@@ -93,7 +98,7 @@ export class Platform {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const platform = new Platform(port, adminPort, state, functionsDir, child, opts);
+    const platform = new Platform(port, adminPort, apiPort, state, functionsDir, child, opts);
     platform.#collect(child.stdout);
     platform.#collect(child.stderr);
     await platform.#waitHealthy();
@@ -102,6 +107,11 @@ export class Platform {
 
   get token(): string {
     return Deno.readTextFileSync(`${this.state}/admin-token`).trim();
+  }
+
+  /** The kubeconfig the platform wrote: kubectl and client libraries reach the API with it. */
+  get kubeconfig(): string {
+    return `${this.state}/kubeconfig`;
   }
 
   get logs(): string {

@@ -65,9 +65,7 @@ Deno.test("an exported Service runs its image, keeps Knative's settings and drop
 Deno.test("a SinkBinding's variables are left for the cluster's SinkBinding, with a note", () => {
   const env = [{ name: "A", value: "1" }, { name: "K_SINK", value: "http://127.0.0.1:8080/x" }];
   const { doc, notes } = exportService(service({ env }), "r/hello");
-  const container =
-    (doc as unknown as { spec: { template: { spec: { containers: any[] } } } }).spec.template.spec
-      .containers[0];
+  const container = (doc as unknown as Svc).spec.template.spec.containers[0];
   assertEquals(container.env, [{ name: "A", value: "1" }]);
   equal(doc.metadata.annotations, undefined);
   assert(notes[0].includes("SinkBinding bind"));

@@ -2,6 +2,7 @@
  * The resource kinds the admin API serves, by Kubernetes-style path:
  * `/apis/{group}/{version}/namespaces/{ns}/{plural}` (`/api/v1/...` for the core group).
  */
+import type { z } from "zod";
 import type { KObject } from "./meta.ts";
 import type { FieldError } from "./field_errors.ts";
 import type { ResourceStore } from "../store/resource_store.ts";
@@ -12,6 +13,10 @@ export interface KindInfo {
   version: string;
   plural: string;
   kind: string;
+  /** Cluster-scoped kinds (Namespace) are stored with namespace "". */
+  clusterScoped?: boolean;
+  /** The document schema; the Kubernetes API's OpenAPI is derived from it. */
+  schema?: z.ZodType;
   /** Derived kinds are written only by reconcilers. */
   readOnly?: boolean;
   /** Validates and normalizes a submitted document (metadata.name/namespace already filled). */

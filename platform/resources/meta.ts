@@ -9,6 +9,13 @@ export const DnsLabel = z.string().max(63, "must be at most 63 characters").rege
   "must be a DNS label: lowercase letters, digits and '-', starting with a letter",
 );
 
+/**
+ * Zod metadata for a `looseObject` whose unknown keys Knative's own schema refuses: the OpenAPI
+ * derived from it (platform/api/k8s/openapi.ts) describes it as closed, so kubectl's strict field
+ * validation catches a misspelt key, while the platform itself still keeps and ignores it.
+ */
+export const CLOSED_IN_OPENAPI = { "x-kubernetes-preserve-unknown-fields": false } as const;
+
 export const ObjectMeta = z.looseObject({
   name: DnsLabel.optional(),
   namespace: DnsLabel.optional(),

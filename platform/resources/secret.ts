@@ -35,7 +35,7 @@ function keyedBy<V extends z.ZodType>(value: V) {
   });
 }
 
-const SecretDocument = z.looseObject({
+export const SecretDocument = z.looseObject({
   apiVersion: z.literal(SECRET_API_VERSION),
   kind: z.literal("Secret"),
   metadata: z.looseObject({

@@ -1,6 +1,6 @@
 /** The core `v1` `secrets` kind for the admin API, at `/api/v1/namespaces/{ns}/secrets/{name}`. */
 import type { KindInfo } from "./kinds.ts";
-import { parseSecret, presentSecret } from "./secret.ts";
+import { parseSecret, presentSecret, SecretDocument } from "./secret.ts";
 
 export function secretKind(): KindInfo {
   return {
@@ -8,6 +8,7 @@ export function secretKind(): KindInfo {
     version: "v1",
     plural: "secrets",
     kind: "Secret",
+    schema: SecretDocument,
     parse(doc) {
       const { secret, errors } = parseSecret(doc);
       return { object: secret, errors };

@@ -1,6 +1,6 @@
 /** Knative's `serving.knative.dev/v1` Service: the schema, Knative's defaulting and its validation. */
 import { z } from "zod";
-import { type Condition, DnsLabel, type KObject, ObjectMeta } from "./meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, DnsLabel, type KObject, ObjectMeta } from "./meta.ts";
 import { type FieldError, zodFieldErrors } from "./field_errors.ts";
 
 export const SERVING_API_VERSION = "serving.knative.dev/v1";
@@ -60,13 +60,13 @@ export const TrafficTarget = z.looseObject({
   percent: z.number().int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100")
     .optional(),
   url: z.string().optional(),
-});
+}).meta(CLOSED_IN_OPENAPI);
 export type TrafficTarget = z.infer<typeof TrafficTarget>;
 
 export const ServiceSpec = z.looseObject({
   template: RevisionTemplate,
   traffic: z.array(TrafficTarget).optional(),
-});
+}).meta(CLOSED_IN_OPENAPI);
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 
 export const ServiceDocument = z.looseObject({

@@ -1,6 +1,6 @@
 /** The `serving.knative.dev/v1` kinds: Services are written by users, the rest are derived. */
 import type { KindInfo } from "./kinds.ts";
-import { parseService, type TemplateValidator } from "./service.ts";
+import { parseService, ServiceDocument, type TemplateValidator } from "./service.ts";
 import type { Route } from "./serving_kinds.ts";
 
 export function servingKinds(validateTemplate?: TemplateValidator): KindInfo[] {
@@ -12,6 +12,7 @@ export function servingKinds(validateTemplate?: TemplateValidator): KindInfo[] {
       version,
       plural: "services",
       kind: "Service",
+      schema: ServiceDocument,
       parse(doc) {
         const { service, errors } = parseService(doc, validateTemplate);
         return { object: service, errors };

@@ -95,16 +95,32 @@ export class ResourceStore {
     return this.#write({ ...old, status } as T, old);
   }
 
+  /** The newest resourceVersion: every write and delete moves it by one. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Deletes an object; its DELETED event carries a new resourceVersion, as Kubernetes' does. */
   delete(kind: string, namespace: string, name: string): KObject | undefined {
     const old = this.get(kind, namespace, name);
     if (!old) return undefined;
-    this.#db.prepare("DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?").run(
-      kind,
-      namespace,
-      name,
-    );
-    this.#emit({ type: "DELETED", object: old });
-    return old;
+    this.#version++;
+    this.#db.exec("BEGIN");
+    try {
+      this.#db.prepare("DELETE FROM resources WHERE kind = ? AND namespace = ? AND name = ?").run(
+        kind,
+        namespace,
+        name,
+      );
+      this.#saveVersion();
+      this.#db.exec("COMMIT");
+    } catch (err) {
+      this.#db.exec("ROLLBACK");
+      throw err;
+    }
+    const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(this.#version) } };
+    this.#emit({ type: "DELETED", object: gone });
+    return gone;
   }
 
   watch(fn: Watcher): () => void {
@@ -125,9 +141,7 @@ export class ResourceStore {
         "INSERT OR REPLACE INTO resources (kind, namespace, name, body, version) VALUES (?, ?, ?, ?, ?)",
       )
         .run(obj.kind, obj.metadata.namespace, obj.metadata.name, JSON.stringify(obj), this.#version);
-      this.#db.prepare("INSERT OR REPLACE INTO counters (name, value) VALUES ('resourceVersion', ?)").run(
-        this.#version,
-      );
+      this.#saveVersion();
       this.#db.exec("COMMIT");
     } catch (err) {
       this.#db.exec("ROLLBACK");
@@ -135,6 +149,12 @@ export class ResourceStore {
     }
     this.#emit(old ? { type: "MODIFIED", object: obj, old } : { type: "ADDED", object: obj });
     return obj;
+  }
+
+  #saveVersion() {
+    this.#db.prepare("INSERT OR REPLACE INTO counters (name, value) VALUES ('resourceVersion', ?)").run(
+      this.#version,
+    );
   }
 
   #emit(event: WatchEvent) {

@@ -9,6 +9,7 @@ import { brokerCommands } from "./broker.ts";
 import { triggerCommands } from "./trigger.ts";
 import { sourceCommands } from "./source.ts";
 import { exportCommand } from "./export.ts";
+import { kubeconfigCommand } from "./kubeconfig.ts";
 
 export const COMMANDS: Command[] = [
   deployCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   ...triggerCommands,
   ...sourceCommands,
   exportCommand,
+  kubeconfigCommand,
 ];
 
 /** The command groups, by their path, with what `dn --help` says of them. */

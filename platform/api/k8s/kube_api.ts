@@ -1,0 +1,714 @@
+/**
+ * The Kubernetes API over the resource store, as kubectl and client libraries use it: discovery,
+ * get/list (selectors, paging, tables), watch, create, replace (optimistic concurrency), patch
+ * (merge, JSON, server-side apply), delete, the `/status` subresource and `dryRun=All`. Mounted
+ * on the admin API (plain HTTP) and served again over HTTPS on the API port.
+ */
+import type { Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import YAML from "yaml";
+import { apiVersionOf, type KindInfo, type KindRegistry } from "../../resources/kinds.ts";
+import type { KObject } from "../../resources/meta.ts";
+import type { FieldError } from "../../resources/field_errors.ts";
+import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
+import { KUBE_API_DEFAULTS } from "../../config.ts";
+import { statusBody } from "../status_body.ts";
+import * as errors from "./errors.ts";
+import { parseApiPath } from "./resource_path.ts";
+import {
+  AGGREGATED_TYPE,
+  aggregatedDiscovery,
+  apiGroupDoc,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from "./discovery.ts";
+import { kubeKindInfo } from "./kube_kinds.ts";
+import { parseFieldSelector, parseLabelSelector, type Selector, SelectorError } from "./selectors.ts";
+import { ContinueError, pageOf } from "./list_page.ts";
+import { buildTable, type IncludeObject, wantsTable } from "./table.ts";
+import { WatchHub } from "./watch_hub.ts";
+import { isObject, jsonPatch, mergePatch, PatchError, patchKindOf, strategicAsMerge } from "./patch.ts";
+import { serverSideApply } from "./server_side_apply.ts";
+import { type FieldValidation, OpenApi } from "./openapi.ts";
+import { decodeKubeProtobuf, PROTOBUF_TYPE, ProtobufError } from "./protobuf.ts";
+
+export interface KubeApiDeps {
+  store: ResourceStore;
+  kinds: KindRegistry;
+  now?: () => Date;
+  /** Largest request body, bytes. */
+  maxBodyBytes: number;
+  /** How often a watch that asked for bookmarks gets one (KUBE_API_DEFAULTS when not given), ms. */
+  bookmarkIntervalMs?: number;
+}
+
+export interface KubeApi {
+  /** Ends every open watch (at shutdown). */
+  close(): void;
+}
+
+const MAX_BODY_BYTES_DEFAULT = 8 * 1024 * 1024;
+
+export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
+  const { store, kinds } = deps;
+  const now = deps.now ?? (() => new Date());
+  const hub = new WatchHub(store, KUBE_API_DEFAULTS.watchHistory);
+  const openapi = new OpenApi(kinds);
+  const closers = new Set<() => void>();
+  ensureDefaultNamespace(store, kinds);
+
+  app.get("/version", (c) =>
+    c.json({
+      major: "1",
+      minor: "32",
+      gitVersion: "v1.32.0-denative",
+      platform: `${Deno.build.os}/${Deno.build.arch}`,
+      goVersion: `deno ${Deno.version.deno}`,
+      compiler: "deno",
+    }));
+  app.get("/openapi/v3", (c) => c.json(openapi.index()));
+  app.get("/openapi/v3/*", (c) => {
+    const doc = openapi.document(c.req.path.slice("/openapi/v3/".length));
+    if (!doc) throw errors.noSuchPath(`no OpenAPI document at ${c.req.path}`);
+    return c.json(doc);
+  });
+  for (const path of ["/api", "/api/*", "/apis", "/apis/*"]) app.all(path, (c) => handle(c));
+
+  async function handle(c: Context): Promise<Response> {
+    const req = c.req.raw;
+    const url = new URL(req.url);
+    const path = parseApiPath(url.pathname, (g, v, p) => kinds.byPath(g, v, p) !== undefined);
+    if (!path) throw errors.noSuchPath("the server could not find the requested resource");
+    if (path.type !== "resource") {
+      if (req.method !== "GET") throw errors.methodNotAllowed(`${req.method} is not allowed on discovery`);
+      return discovery(req, path);
+    }
+    const kind = kinds.byPath(path.group, path.version, path.plural);
+    if (!kind) {
+      const api = path.group ? `${path.group}/${path.version}` : path.version;
+      throw errors.noSuchPath(`the server does not serve "${path.plural}" in ${api}`);
+    }
+    if (kind.clusterScoped && path.namespace !== undefined) {
+      throw errors.noSuchPath(`${kind.plural} are cluster-scoped: they have no namespace`);
+    }
+    const ns = kind.clusterScoped ? "" : path.namespace;
+    const q = url.searchParams;
+    const dryRun = q.getAll("dryRun").includes("All");
+    if (path.subresource !== undefined) {
+      if (
+        path.subresource !== "status" || !kubeKindInfo(kind).statusSubresource || !path.name ||
+        ns === undefined
+      ) {
+        throw errors.noSuchPath(`${kind.plural} have no "${path.subresource}" subresource`);
+      }
+      return await status(req, kind, ns, path.name, dryRun);
+    }
+    const name = path.name;
+    switch (req.method) {
+      case "GET":
+        if (name === undefined) {
+          return q.get("watch") === "true" || q.get("watch") === "1"
+            ? watch(req, kind, ns)
+            : list(req, kind, ns);
+        }
+        return respond(req, kind, presentOf(kind, mustGet(kind, needNs(kind, ns), name)));
+      case "POST": {
+        if (name !== undefined) throw errors.methodNotAllowed("POST goes to a collection");
+        if (kind.readOnly) throw readOnlyKind(kind);
+        const doc = await readDocument(req);
+        const given = (doc.metadata as { name?: string } | undefined)?.name;
+        if (!given) throw errors.invalid(kind, "", [{ path: "metadata.name", message: "is required" }]);
+        return respond(req, kind, save(req, kind, needNs(kind, ns), given, doc, "create", dryRun), 201);
+      }
+      case "PUT": {
+        if (name === undefined) throw errors.methodNotAllowed("PUT goes to a named object");
+        const doc = await readDocument(req);
+        const existed = store.get(kind.kind, needNs(kind, ns), name) !== undefined;
+        return respond(
+          req,
+          kind,
+          save(req, kind, needNs(kind, ns), name, doc, "replace", dryRun),
+          existed ? 200 : 201,
+        );
+      }
+      case "PATCH":
+        if (name === undefined) throw errors.methodNotAllowed("PATCH goes to a named object");
+        return await patch(req, kind, needNs(kind, ns), name, dryRun);
+      case "DELETE":
+        if (name === undefined) return deleteCollection(req, kind, ns, dryRun);
+        return await remove(req, kind, needNs(kind, ns), name, dryRun);
+      default:
+        throw errors.methodNotAllowed(`${req.method} is not supported`);
+    }
+  }
+
+  function discovery(req: Request, path: Exclude<ReturnType<typeof parseApiPath>, undefined>): Response {
+    const all = kinds.all();
+    const accept = req.headers.get("accept");
+    if ((path.type === "coreVersions" || path.type === "groups") && wantsAggregated(accept)) {
+      return new Response(JSON.stringify(aggregatedDiscovery(all, path.type === "coreVersions")), {
+        headers: { "content-type": AGGREGATED_TYPE },
+      });
+    }
+    let body: unknown;
+    if (path.type === "coreVersions") body = apiVersions();
+    else if (path.type === "groups") body = apiGroupList(all);
+    else if (path.type === "group") body = apiGroupDoc(all, path.group);
+    else if (path.type === "resources") body = apiResourceList(all, path.group, path.version);
+    if (!body) throw errors.noSuchPath("the server could not find the requested resource");
+    return Response.json(body);
+  }
+
+  function needNs(kind: KindInfo, ns: string | undefined): string {
+    if (ns === undefined) {
+      throw errors.noSuchPath(`${kind.plural} are namespaced: the path needs /namespaces/{namespace}`);
+    }
+    return ns;
+  }
+
+  function mustGet(kind: KindInfo, ns: string, name: string): KObject {
+    const obj = store.get(kind.kind, ns, name);
+    if (!obj) throw errors.notFound(kind, name);
+    return obj;
+  }
+
+  function selectorOf(q: URLSearchParams): Selector {
+    try {
+      const labels = parseLabelSelector(q.get("labelSelector"));
+      const fields = parseFieldSelector(q.get("fieldSelector"));
+      return (o) => labels(o) && fields(o);
+    } catch (err) {
+      if (err instanceof SelectorError) throw errors.badRequest(err.message);
+      throw err;
+    }
+  }
+
+  function list(req: Request, kind: KindInfo, ns: string | undefined): Response {
+    const q = new URL(req.url).searchParams;
+    const selected = store.list(kind.kind, ns).filter(selectorOf(q));
+    let page;
+    try {
+      const limit = q.has("limit") ? Number(q.get("limit")) : undefined;
+      page = pageOf(selected, Number.isFinite(limit) ? limit : undefined, q.get("continue") ?? undefined);
+    } catch (err) {
+      if (err instanceof ContinueError) throw errors.expired(err.message);
+      throw err;
+    }
+    const resourceVersion = String(store.version);
+    const items = page.items.map((o) => presentOf(kind, o));
+    const metadata = {
+      resourceVersion,
+      ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}),
+    };
+    if (wantsTable(req.headers.get("accept"))) {
+      const table = buildTable(items, tableOptions(kind, req, resourceVersion));
+      return Response.json({ ...table, metadata });
+    }
+    return respond(req, kind, { apiVersion: apiVersionOf(kind), kind: `${kind.kind}List`, metadata, items });
+  }
+
+  function tableOptions(kind: KindInfo, req: Request, resourceVersion?: string) {
+    const include = (new URL(req.url).searchParams.get("includeObject") ?? "Metadata") as IncludeObject;
+    return {
+      columns: kubeKindInfo(kind).columns,
+      now: now(),
+      includeObject: ["None", "Metadata", "Object"].includes(include) ? include : "Metadata" as IncludeObject,
+      resourceVersion,
+    };
+  }
+
+  /** Newline-delimited watch events; see WatchHub for resuming from a resourceVersion. */
+  function watch(req: Request, kind: KindInfo, ns: string | undefined): Response {
+    const q = new URL(req.url).searchParams;
+    const selector = selectorOf(q);
+    const rvParam = q.get("resourceVersion");
+    const from = rvParam && rvParam !== "0" ? Number(rvParam) : undefined;
+    if (from !== undefined && !Number.isInteger(from)) {
+      throw errors.badRequest(`resourceVersion "${rvParam}" is not a version`);
+    }
+    const timeoutSeconds = Math.min(
+      Number(q.get("timeoutSeconds") ?? KUBE_API_DEFAULTS.maxWatchSeconds) ||
+        KUBE_API_DEFAULTS.maxWatchSeconds,
+      KUBE_API_DEFAULTS.maxWatchSeconds,
+    );
+    const bookmarks = q.get("allowWatchBookmarks") === "true";
+    const asTable = wantsTable(req.headers.get("accept"));
+    const encoder = new TextEncoder();
+    let first = true;
+    const encode = (type: string, obj: KObject) => {
+      let object: unknown = presentOf(kind, obj);
+      if (asTable) {
+        object = buildTable([object as KObject], { ...tableOptions(kind, req), withColumns: first });
+        first = false;
+      }
+      return encoder.encode(JSON.stringify({ type, object }) + "\n");
+    };
+    const inScope = (o: KObject) => o.kind === kind.kind && (ns === undefined || o.metadata.namespace === ns);
+
+    let cleanup = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const send = (type: string, obj: KObject) => {
+          try {
+            controller.enqueue(encode(type, obj));
+          } catch { /* closed */ }
+        };
+        if (from === undefined) {
+          for (const obj of store.list(kind.kind, ns).filter(selector)) send("ADDED", obj);
+        }
+        const stop = hub.listen(from, (event: WatchEvent) => {
+          if (!inScope(event.object)) return;
+          const now = selector(event.object);
+          const before = event.old ? selector(event.old) : false;
+          if (event.type === "MODIFIED") {
+            if (now && before) send("MODIFIED", event.object);
+            else if (now) send("ADDED", event.object);
+            else if (before) send("DELETED", event.object);
+          } else if (now) {
+            send(event.type, event.object);
+          }
+        });
+        if (!stop) {
+          controller.enqueue(encoder.encode(
+            JSON.stringify({
+              type: "ERROR",
+              object: {
+                kind: "Status",
+                apiVersion: "v1",
+                metadata: {},
+                status: "Failure",
+                message: `too old resource version: ${from} (${hub.version})`,
+                reason: "Expired",
+                code: 410,
+              },
+            }) + "\n",
+          ));
+          controller.close();
+          return;
+        }
+        const bookmark = bookmarks
+          ? setInterval(() => {
+            try {
+              controller.enqueue(encoder.encode(
+                JSON.stringify({
+                  type: "BOOKMARK",
+                  object: {
+                    kind: kind.kind,
+                    apiVersion: apiVersionOf(kind),
+                    metadata: { resourceVersion: String(hub.version) },
+                  },
+                }) + "\n",
+              ));
+            } catch { /* closed */ }
+          }, deps.bookmarkIntervalMs ?? KUBE_API_DEFAULTS.bookmarkIntervalMs)
+          : undefined;
+        const timer = setTimeout(() => {
+          cleanup();
+          try {
+            controller.close();
+          } catch { /* closed */ }
+        }, timeoutSeconds * 1000);
+        cleanup = () => {
+          stop();
+          clearInterval(bookmark);
+          clearTimeout(timer);
+          closers.delete(end);
+        };
+        const end = () => {
+          cleanup();
+          try {
+            controller.close();
+          } catch { /* closed */ }
+        };
+        closers.add(end);
+      },
+      cancel() {
+        cleanup();
+      },
+    });
+    return new Response(body, {
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "no-cache",
+        "transfer-encoding": "chunked",
+      },
+    });
+  }
+
+  /** Validates and stores a document (or, for a dry run, shows what would be stored). */
+  function save(
+    req: Request,
+    kind: KindInfo,
+    ns: string,
+    name: string,
+    doc: Record<string, unknown>,
+    mode: "create" | "replace",
+    dryRun: boolean,
+  ): KObject {
+    if (kind.readOnly) throw readOnlyKind(kind);
+    const meta = (isObject(doc.metadata) ? doc.metadata : {}) as Record<string, unknown>;
+    const problems: FieldError[] = [];
+    if (doc.apiVersion !== apiVersionOf(kind)) {
+      problems.push({ path: "apiVersion", message: `must be "${apiVersionOf(kind)}"` });
+    }
+    if (doc.kind !== kind.kind) problems.push({ path: "kind", message: `must be "${kind.kind}"` });
+    if (meta.name !== undefined && meta.name !== name) {
+      problems.push({ path: "metadata.name", message: `"${meta.name}" does not match "${name}" in the URL` });
+    }
+    if (!kind.clusterScoped && meta.namespace !== undefined && meta.namespace !== ns) {
+      problems.push({
+        path: "metadata.namespace",
+        message: `"${meta.namespace}" does not match "${ns}" in the URL`,
+      });
+    }
+    if (problems.length) throw errors.invalid(kind, name, problems);
+    const warnings = checkFields(req, kind, doc);
+
+    const existing = store.get(kind.kind, ns, name);
+    if (mode === "create" && existing) throw errors.alreadyExists(kind, name);
+    const wanted = meta.resourceVersion;
+    if (wanted !== undefined && wanted !== "" && existing && wanted !== existing.metadata.resourceVersion) {
+      throw errors.conflict(
+        kind,
+        name,
+        "the object has been modified; please apply your changes to the latest version and try again",
+      );
+    }
+    const filled = { ...doc, metadata: { ...meta, name, namespace: ns } };
+    delete (filled as { status?: unknown }).status;
+    const parsed = kind.parse ? kind.parse(filled) : { object: filled as KObject, errors: [] };
+    if (parsed.errors.length) throw errors.invalid(kind, name, parsed.errors);
+    warnAbout(req, warnings);
+    if (dryRun) {
+      return presentOf(kind, {
+        ...parsed.object,
+        metadata: {
+          ...parsed.object.metadata,
+          uid: existing?.metadata.uid ?? crypto.randomUUID(),
+          creationTimestamp: existing?.metadata.creationTimestamp ?? now().toISOString(),
+          resourceVersion: existing?.metadata.resourceVersion,
+          generation: existing?.metadata.generation ?? 1,
+        },
+        ...(existing?.status ? { status: existing.status } : {}),
+      });
+    }
+    // What a write answers is what a GET shows (a Secret's values stay in).
+    return presentOf(kind, store.put(parsed.object));
+  }
+
+  /** fieldValidation=Strict refuses unknown fields, Warn reports them; Ignore (the default) keeps them. */
+  function checkFields(req: Request, kind: KindInfo, doc: Record<string, unknown>): string[] {
+    const mode = (new URL(req.url).searchParams.get("fieldValidation") ?? "Ignore") as FieldValidation;
+    if (mode !== "Strict" && mode !== "Warn") return [];
+    const unknown = openapi.unknownFields(kind, doc);
+    if (mode === "Strict" && unknown.length) {
+      throw errors.badRequest(
+        `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`,
+      );
+    }
+    return unknown.map((f) => `unknown field "${f}"`);
+  }
+
+  async function patch(
+    req: Request,
+    kind: KindInfo,
+    ns: string,
+    name: string,
+    dryRun: boolean,
+  ): Promise<Response> {
+    const type = req.headers.get("content-type") ?? "";
+    const how = patchKindOf(type);
+    if (!how || (how === "strategic" && kind.group !== "")) {
+      throw errors.unsupportedMediaType(type.split(";")[0]);
+    }
+    const existing = store.get(kind.kind, ns, name);
+    if (how === "apply") {
+      const applied = await readDocument(req, "yaml");
+      const q = new URL(req.url).searchParams;
+      const manager = q.get("fieldManager");
+      if (!manager) throw errors.badRequest("fieldManager is required for apply requests");
+      const result = serverSideApply(existing as Record<string, unknown> | undefined, applied, {
+        manager,
+        force: q.get("force") === "true",
+        now: now(),
+      });
+      if (!result.ok) {
+        const list = result.conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join("; ");
+        throw new HTTPException(409, {
+          res: statusBody(
+            409,
+            "Conflict",
+            `Apply failed with ${result.conflicts.length} conflict(s): ${list}`,
+            {
+              details: {
+                name,
+                group: kind.group,
+                kind: kind.plural,
+                causes: result.conflicts.map((c) => ({
+                  reason: "FieldManagerConflict",
+                  message: `conflict with "${c.manager}"`,
+                  field: c.field,
+                })),
+              },
+            },
+          ),
+        });
+      }
+      const doc = { ...result.object };
+      if (isObject(doc.metadata)) doc.metadata = { ...doc.metadata, resourceVersion: undefined };
+      return respond(req, kind, save(req, kind, ns, name, doc, "replace", dryRun), existing ? 200 : 201);
+    }
+    if (!existing) throw errors.notFound(kind, name);
+    const body = await readBody(req);
+    let operations: unknown;
+    try {
+      operations = JSON.parse(body);
+    } catch (err) {
+      throw errors.badRequest(`the patch is not valid JSON: ${(err as Error).message}`);
+    }
+    let patched: unknown;
+    try {
+      patched = how === "json"
+        ? jsonPatch(existing, operations)
+        : mergePatch(existing, how === "strategic" ? strategicAsMerge(operations) : operations);
+    } catch (err) {
+      if (err instanceof PatchError) {
+        throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
+      }
+      throw err;
+    }
+    if (!isObject(patched)) throw errors.badRequest("the patch does not leave an object");
+    return respond(req, kind, save(req, kind, ns, name, patched, "replace", dryRun));
+  }
+
+  /** `/status`: GET shows the object; PUT and PATCH change only its status. */
+  async function status(
+    req: Request,
+    kind: KindInfo,
+    ns: string,
+    name: string,
+    dryRun: boolean,
+  ): Promise<Response> {
+    const existing = mustGet(kind, ns, name);
+    if (req.method === "GET") return respond(req, kind, presentOf(kind, existing));
+    let next: unknown;
+    if (req.method === "PUT") {
+      next = await readDocument(req);
+    } else if (req.method === "PATCH") {
+      const how = patchKindOf(req.headers.get("content-type") ?? "");
+      if (how !== "merge" && how !== "json") {
+        throw errors.unsupportedMediaType(req.headers.get("content-type") ?? "");
+      }
+      const ops = JSON.parse(await readBody(req));
+      try {
+        next = how === "merge" ? mergePatch(existing, ops) : jsonPatch(existing, ops);
+      } catch (err) {
+        if (err instanceof PatchError) {
+          throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
+        }
+        throw err;
+      }
+    } else {
+      throw errors.methodNotAllowed(`${req.method} is not supported on status`);
+    }
+    const doc = next as KObject;
+    const wanted = doc.metadata?.resourceVersion;
+    if (wanted && wanted !== existing.metadata.resourceVersion) {
+      throw errors.conflict(
+        kind,
+        name,
+        "the object has been modified; please apply your changes to the latest version and try again",
+      );
+    }
+    if (dryRun) return respond(req, kind, presentOf(kind, { ...existing, status: doc.status }));
+    const updated = store.updateStatus(kind.kind, ns, name, doc.status as KObject["status"]);
+    return respond(req, kind, presentOf(kind, updated ?? existing));
+  }
+
+  async function remove(
+    req: Request,
+    kind: KindInfo,
+    ns: string,
+    name: string,
+    dryRunQuery: boolean,
+  ): Promise<Response> {
+    const obj = mustGet(kind, ns, name);
+    const options = await readDeleteOptions(req);
+    const pre = options.preconditions ?? {};
+    if (pre.uid && pre.uid !== obj.metadata.uid) {
+      throw errors.conflict(
+        kind,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+      );
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+      throw errors.conflict(
+        kind,
+        name,
+        "the object has been modified; please apply your changes to the latest version and try again",
+      );
+    }
+    const refusal = kind.refuseDelete
+      ? kind.refuseDelete(obj, store)
+      : kind.readOnly
+      ? `${kind.plural} are derived and cannot be deleted directly`
+      : null;
+    if (refusal) throw errors.conflictMessage(refusal);
+    const dryRun = dryRunQuery || (options.dryRun ?? []).includes("All");
+    if (!dryRun) {
+      if (kind.kind === "Namespace" && kind.group === "") deleteNamespaceContents(name);
+      store.delete(kind.kind, ns, name);
+    }
+    return respond(
+      req,
+      kind,
+      statusBody(200, "Success", `${kind.kind} "${name}" deleted`, {
+        status: "Success",
+        details: { name, group: kind.group, kind: kind.plural, uid: obj.metadata.uid },
+      }),
+    );
+  }
+
+  function deleteCollection(req: Request, kind: KindInfo, ns: string | undefined, dryRun: boolean): Response {
+    if (kind.readOnly) {
+      throw errors.methodNotAllowed(`${kind.plural} are derived and cannot be deleted directly`);
+    }
+    const selected = store.list(kind.kind, ns).filter(selectorOf(new URL(req.url).searchParams));
+    if (!dryRun) {
+      for (const obj of selected) {
+        if (kind.kind === "Namespace" && kind.group === "") deleteNamespaceContents(obj.metadata.name);
+        store.delete(kind.kind, obj.metadata.namespace, obj.metadata.name);
+      }
+    }
+    return respond(req, kind, {
+      apiVersion: apiVersionOf(kind),
+      kind: `${kind.kind}List`,
+      metadata: { resourceVersion: String(store.version) },
+      items: selected.map((o) => presentOf(kind, o)),
+    });
+  }
+
+  /** User-written kinds first: their reconcilers remove what they derived; the rest goes after. */
+  function deleteNamespaceContents(namespace: string) {
+    const namespaced = kinds.all().filter((k) => !k.clusterScoped);
+    const ordered = [...namespaced.filter((k) => !k.readOnly), ...namespaced.filter((k) => k.readOnly)];
+    const done = new Set<string>();
+    for (const k of ordered) {
+      if (done.has(k.kind)) continue;
+      done.add(k.kind);
+      for (const obj of store.list(k.kind, namespace)) store.delete(k.kind, namespace, obj.metadata.name);
+    }
+  }
+
+  function presentOf(kind: KindInfo, obj: KObject): KObject {
+    const shown = kind.present ? kind.present(obj) : obj;
+    if (!kind.clusterScoped) return shown;
+    const { namespace: _ns, ...metadata } = shown.metadata;
+    return { ...shown, metadata: metadata as KObject["metadata"] };
+  }
+
+  function respond(req: Request, kind: KindInfo, body: unknown, status = 200): Response {
+    if (body instanceof Response) return body;
+    const headers = new Headers();
+    const warnings = pendingWarnings.get(req);
+    if (warnings) {
+      for (const w of warnings) {
+        headers.append("warning", `299 - "${w.replaceAll('"', "'")}"`);
+      }
+    }
+    const obj = body as KObject;
+    if (wantsTable(req.headers.get("accept")) && obj?.metadata?.name && !obj.kind?.endsWith("List")) {
+      return Response.json(buildTable([obj], tableOptions(kind, req, obj.metadata.resourceVersion)), {
+        status,
+        headers,
+      });
+    }
+    if (/yaml/i.test(req.headers.get("accept") ?? "")) {
+      headers.set("content-type", "application/yaml");
+      return new Response(YAML.stringify(body), { status, headers });
+    }
+    headers.set("content-type", "application/json");
+    return new Response(JSON.stringify(body), { status, headers });
+  }
+
+  const pendingWarnings = new WeakMap<Request, string[]>();
+  function warnAbout(req: Request, warnings: string[]) {
+    if (warnings.length) pendingWarnings.set(req, warnings);
+  }
+
+  async function readBody(req: Request): Promise<string> {
+    return new TextDecoder().decode(await readBytes(req));
+  }
+
+  async function readBytes(req: Request): Promise<Uint8Array> {
+    const len = Number(req.headers.get("content-length") ?? 0);
+    if (len > (deps.maxBodyBytes ?? MAX_BODY_BYTES_DEFAULT)) {
+      throw new HTTPException(413, {
+        res: statusBody(413, "RequestEntityTooLarge", "the body is too large"),
+      });
+    }
+    return new Uint8Array(await req.arrayBuffer());
+  }
+
+  /** A JSON or YAML document, by Content-Type (JSON when it does not say; `prefer` for apply bodies). */
+  async function readDocument(
+    req: Request,
+    prefer: "json" | "yaml" = "json",
+  ): Promise<Record<string, unknown>> {
+    const type = req.headers.get("content-type") ?? "";
+    if (type.startsWith(PROTOBUF_TYPE)) {
+      try {
+        return decodeKubeProtobuf(await readBytes(req));
+      } catch (err) {
+        if (err instanceof ProtobufError) {
+          throw errors.unsupportedMediaType(`${PROTOBUF_TYPE} (${err.message})`);
+        }
+        throw err;
+      }
+    }
+    const text = await readBody(req);
+    const yaml = /yaml/i.test(type) || prefer === "yaml";
+    let doc: unknown;
+    try {
+      doc = yaml ? YAML.parse(text) : JSON.parse(text);
+    } catch (err) {
+      throw errors.badRequest(`the body is not valid ${yaml ? "YAML" : "JSON"}: ${(err as Error).message}`);
+    }
+    if (!isObject(doc)) throw errors.badRequest("the body must be one object document");
+    return doc;
+  }
+
+  async function readDeleteOptions(
+    req: Request,
+  ): Promise<{ preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }> {
+    const text = await readBody(req);
+    if (!text.trim()) return {};
+    try {
+      const doc = JSON.parse(text);
+      return isObject(doc) ? doc : {};
+    } catch {
+      throw errors.badRequest("the DeleteOptions body is not valid JSON");
+    }
+  }
+
+  return {
+    close() {
+      for (const end of [...closers]) end();
+      hub.close();
+    },
+  };
+}
+
+function readOnlyKind(kind: KindInfo) {
+  return errors.methodNotAllowed(`${kind.plural} are derived from Services and are read-only`);
+}
+
+/** Namespace `default` always exists, as in Kubernetes. */
+function ensureDefaultNamespace(store: ResourceStore, kinds: KindRegistry) {
+  if (!kinds.byPath("", "v1", "namespaces")) return;
+  if (store.get("Namespace", "", "default")) return;
+  store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "default", namespace: "" } });
+}

@@ -1,0 +1,65 @@
+// deno-lint-ignore-file no-explicit-any
+import assert from "node:assert/strict";
+import { kindSchema, OpenApi, schemaName, unknownFieldsIn } from "./openapi.ts";
+import { KindRegistry } from "../../resources/kinds.ts";
+import { servingKinds } from "../../resources/serving_registry.ts";
+import { secretKind } from "../../resources/secret_kind.ts";
+
+const service = servingKinds()[0];
+
+Deno.test("openapi: the Service schema comes from zod, with Knative's shape", () => {
+  const schema = kindSchema(service) as any;
+  assert.deepEqual(schema["x-kubernetes-group-version-kind"], [{
+    group: "serving.knative.dev",
+    kind: "Service",
+    version: "v1",
+  }]);
+  const spec = schema.properties.spec;
+  assert.deepEqual(spec.required, ["template"]);
+  assert.equal(spec.properties.traffic.items.properties.percent.type, "integer");
+  assert.equal(spec.properties.traffic.items.properties.percent.maximum, 100);
+  assert.equal(spec.properties.template.properties.spec.properties.containerConcurrency.type, "integer");
+  // Loose objects keep unknown keys; ServiceSpec is closed as Knative's is.
+  assert.equal(spec["x-kubernetes-preserve-unknown-fields"], undefined);
+  assert.equal(spec.properties.template.properties.spec["x-kubernetes-preserve-unknown-fields"], true);
+  assert.equal(schemaName(service), "dev.knative.serving.v1.Service");
+});
+
+Deno.test("openapi: unknown fields are found outside preserve-unknown-fields nodes only", () => {
+  const schema = kindSchema(service);
+  const doc = {
+    apiVersion: "serving.knative.dev/v1",
+    kind: "Service",
+    spec: {
+      trafic: [],
+      traffic: [{ percent: 100, latestRevision: true, weight: 1 }],
+      template: { spec: { containers: [{ image: "x", ports: [{ containerPort: 8080 }] }] } },
+    },
+    extra: 1,
+  };
+  assert.deepEqual(unknownFieldsIn(schema, doc).sort(), ["extra", "spec.traffic[0].weight", "spec.trafic"]);
+  // Map values are checked against the map's value schema, not as unknown keys.
+  const secret = kindSchema(secretKind());
+  assert.deepEqual(unknownFieldsIn(secret, { data: { any: "dg==" }, stringData: { k: "v" } }), []);
+});
+
+Deno.test("openapi: an index of group-versions and documents with paths kubectl reads", () => {
+  const kinds = new KindRegistry();
+  kinds.register(...servingKinds(), secretKind());
+  const api = new OpenApi(kinds);
+  assert.deepEqual(Object.keys(api.index().paths), ["api/v1", "apis/serving.knative.dev/v1"]);
+  const doc = api.document("apis/serving.knative.dev/v1") as any;
+  const patch = doc.paths["/apis/serving.knative.dev/v1/namespaces/{namespace}/services/{name}"].patch;
+  assert.deepEqual(patch["x-kubernetes-group-version-kind"], {
+    group: "serving.knative.dev",
+    version: "v1",
+    kind: "Service",
+  });
+  assert.ok(patch.parameters.some((p: { name: string }) => p.name === "fieldValidation"));
+  // kubectl would build strategic merge patches if this were offered for a custom resource.
+  assert.equal(patch.requestBody.content["application/strategic-merge-patch+json"], undefined);
+  assert.ok(doc.components.schemas["dev.knative.serving.v1.Service"]);
+  // Derived kinds are read-only: no writes in their paths.
+  assert.equal(doc.paths["/apis/serving.knative.dev/v1/namespaces/{namespace}/routes/{name}"].put, undefined);
+  assert.equal(api.document("apis/nope/v1"), undefined);
+});
