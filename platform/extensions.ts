@@ -4,10 +4,12 @@ import { brokerExtension } from "./eventing/broker/broker_extension.ts";
 import { sourcesExtension } from "./eventing/sources/sources_extension.ts";
 import { kafkaExtension } from "./kafka/kafka_extension.ts";
 import { messagingExtension } from "./eventing/messaging/messaging_extension.ts";
+import { flowsExtension } from "./eventing/flows/flows_extension.ts";
 
 export const EXTENSIONS: PlatformExtension[] = [
   brokerExtension,
   sourcesExtension,
   kafkaExtension,
   messagingExtension,
+  flowsExtension,
 ];

@@ -6,7 +6,8 @@ import type { KindInfo } from "../resources/kinds.ts";
 import { eventingKinds } from "./broker/eventing_registry.ts";
 import { sourceKinds } from "./sources/source_kinds.ts";
 import { messagingKinds } from "./messaging/messaging_kinds.ts";
+import { flowKinds } from "./flows/flows_extension.ts";
 
 export function EXTENSION_KINDS(): KindInfo[] {
-  return [...eventingKinds(), ...sourceKinds(), ...messagingKinds()];
+  return [...eventingKinds(), ...sourceKinds(), ...messagingKinds(), ...flowKinds()];
 }
