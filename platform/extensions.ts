@@ -5,6 +5,7 @@ import { sourcesExtension } from "./eventing/sources/sources_extension.ts";
 import { kafkaExtension } from "./kafka/kafka_extension.ts";
 import { messagingExtension } from "./eventing/messaging/messaging_extension.ts";
 import { flowsExtension } from "./eventing/flows/flows_extension.ts";
+import { redisExtension } from "./redis/redis_extension.ts";
 
 export const EXTENSIONS: PlatformExtension[] = [
   brokerExtension,
@@ -12,4 +13,5 @@ export const EXTENSIONS: PlatformExtension[] = [
   kafkaExtension,
   messagingExtension,
   flowsExtension,
+  redisExtension,
 ];

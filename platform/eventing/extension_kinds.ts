@@ -7,7 +7,8 @@ import { eventingKinds } from "./broker/eventing_registry.ts";
 import { sourceKinds } from "./sources/source_kinds.ts";
 import { messagingKinds } from "./messaging/messaging_kinds.ts";
 import { flowKinds } from "./flows/flows_extension.ts";
+import { redisKinds } from "../redis/redis_extension.ts";
 
 export function EXTENSION_KINDS(): KindInfo[] {
-  return [...eventingKinds(), ...sourceKinds(), ...messagingKinds(), ...flowKinds()];
+  return [...eventingKinds(), ...sourceKinds(), ...messagingKinds(), ...flowKinds(), ...redisKinds()];
 }
