@@ -6,6 +6,7 @@ import { kafkaExtension } from "./kafka/kafka_extension.ts";
 import { messagingExtension } from "./eventing/messaging/messaging_extension.ts";
 import { flowsExtension } from "./eventing/flows/flows_extension.ts";
 import { redisExtension } from "./redis/redis_extension.ts";
+import { rabbitmqExtension } from "./rabbitmq/rabbitmq_extension.ts";
 
 export const EXTENSIONS: PlatformExtension[] = [
   brokerExtension,
@@ -14,4 +15,5 @@ export const EXTENSIONS: PlatformExtension[] = [
   messagingExtension,
   flowsExtension,
   redisExtension,
+  rabbitmqExtension,
 ];

@@ -8,7 +8,15 @@ import { sourceKinds } from "./sources/source_kinds.ts";
 import { messagingKinds } from "./messaging/messaging_kinds.ts";
 import { flowKinds } from "./flows/flows_extension.ts";
 import { redisKinds } from "../redis/redis_extension.ts";
+import { rabbitmqKinds } from "../rabbitmq/rabbitmq_extension.ts";
 
 export function EXTENSION_KINDS(): KindInfo[] {
-  return [...eventingKinds(), ...sourceKinds(), ...messagingKinds(), ...flowKinds(), ...redisKinds()];
+  return [
+    ...eventingKinds(),
+    ...sourceKinds(),
+    ...messagingKinds(),
+    ...flowKinds(),
+    ...redisKinds(),
+    ...rabbitmqKinds(),
+  ];
 }

@@ -25,6 +25,9 @@ export const QUEUE_RUNNER_DEFAULTS = {
   backlogEveryMs: 1_000,
 };
 
+/** How long closing a connection may take before the runner goes on without it, ms. */
+const CLOSE_GRACE_MS = 1_000;
+
 export interface QueueCounters {
   delivered: number;
   deadLettered: number;
@@ -73,7 +76,7 @@ export class QueueSourceRunner {
   async stop() {
     this.#stop.abort();
     clearInterval(this.#backlogTimer);
-    await this.#connection?.close().catch(() => {});
+    if (this.#connection) await closeWithin(this.#connection);
     await this.#loop;
   }
 
@@ -83,7 +86,7 @@ export class QueueSourceRunner {
       try {
         const connection = await this.deps.connect();
         if (this.#stop.signal.aborted) {
-          await connection.close().catch(() => {});
+          await closeWithin(connection);
           return;
         }
         this.#connection = connection;
@@ -103,7 +106,7 @@ export class QueueSourceRunner {
       } finally {
         const connection = this.#connection;
         this.#connection = undefined;
-        await connection?.close().catch(() => {});
+        if (connection) await closeWithin(connection);
       }
       await this.deps.clock.sleep(wait, this.#stop.signal).catch(() => {});
       wait = Math.min(wait * 2, QUEUE_RUNNER_DEFAULTS.reconnectMs.max);
@@ -154,4 +157,14 @@ export class QueueSourceRunner {
     this.#state = state;
     if (changed) this.deps.onChange();
   }
+}
+
+/** Closes a connection, waiting at most `CLOSE_GRACE_MS` (a client may wait forever on a server that is gone). */
+async function closeWithin(connection: QueueConnection) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    connection.close().catch(() => {}),
+    new Promise<void>((r) => (timer = setTimeout(r, CLOSE_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
 }
