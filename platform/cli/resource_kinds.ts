@@ -26,6 +26,19 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   { apiVersion: "sources.knative.dev/v1beta1", kind: "KafkaSource", plural: "kafkasources" },
   { apiVersion: "sources.knative.dev/v1alpha1", kind: "GitHubSource", plural: "githubsources" },
   { apiVersion: "v1", kind: "Secret", plural: "secrets" },
+  { apiVersion: "messaging.knative.dev/v1", kind: "Channel", plural: "channels" },
+  { apiVersion: "messaging.knative.dev/v1", kind: "InMemoryChannel", plural: "inmemorychannels" },
+  { apiVersion: "messaging.knative.dev/v1", kind: "Subscription", plural: "subscriptions" },
+  {
+    apiVersion: "messaging.knative.dev/v1alpha1",
+    kind: "NatsJetStreamChannel",
+    plural: "natsjetstreamchannels",
+  },
+  { apiVersion: "flows.knative.dev/v1", kind: "Sequence", plural: "sequences" },
+  { apiVersion: "flows.knative.dev/v1", kind: "Parallel", plural: "parallels" },
+  { apiVersion: "sources.knative.dev/v1alpha1", kind: "RedisStreamSource", plural: "redisstreamsources" },
+  { apiVersion: "sources.knative.dev/v1alpha1", kind: "RabbitmqSource", plural: "rabbitmqsources" },
+  { apiVersion: "sources.knative.dev/v1alpha1", kind: "NatsJetStreamSource", plural: "natsjetstreamsources" },
 ];
 
 /** The table entry for a document's `apiVersion` and `kind`. */

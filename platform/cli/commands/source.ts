@@ -17,6 +17,11 @@ import {
   pingSourceDocument,
 } from "../eventing_documents.ts";
 import { type Destination, SINK_FLAG, sinkText } from "../sink.ts";
+import {
+  natsJetStreamSourceDocument,
+  rabbitmqSourceDocument,
+  redisStreamSourceDocument,
+} from "../queue_source_documents.ts";
 import { renderOutput } from "../output.ts";
 import { formatTable } from "../table.ts";
 import {
@@ -208,6 +213,106 @@ const TYPES: SourceType[] = [
       ["Mode", text(s.spec?.mode)],
     ],
   },
+  {
+    word: "redis",
+    kind: kindNamed("RedisStreamSource"),
+    noun: "redis stream sources",
+    createSummary: "Create a Redis stream source: stream entries as events, acknowledged after delivery",
+    createDetails:
+      "Examples:\n  dn source redis create orders --address 127.0.0.1:6379 --stream orders --group dn --sink ksvc:hello",
+    flags: [
+      {
+        name: "address",
+        placeholder: "HOST:PORT",
+        description: "the Redis server (host:port or a redis:// URL)",
+      },
+      { name: "stream", placeholder: "STREAM", description: "the stream to read" },
+      { name: "group", placeholder: "GROUP", description: "consumer group (created when missing)" },
+      SINK_FLAG,
+    ],
+    build: (name, ns, f) =>
+      redisStreamSourceDocument(name, ns, {
+        address: f.string("address"),
+        stream: f.string("stream"),
+        group: f.string("group"),
+        sink: f.string("sink"),
+      }),
+    column: ["STREAM", (s) => text(s.spec?.stream)],
+    fields: (s) => [["Address", text(s.spec?.address)], ["Stream", text(s.spec?.stream)], [
+      "Group",
+      text(s.spec?.group),
+    ]],
+  },
+  {
+    word: "rabbitmq",
+    kind: kindNamed("RabbitmqSource"),
+    noun: "rabbitmq sources",
+    createSummary: "Create a RabbitMQ source: queue messages as events, acknowledged after delivery",
+    createDetails: [
+      "The connection comes from a Secret whose `uri` key holds the AMQP URI (--secret), or from the",
+      "Secret named like the RabbitmqCluster (--cluster).",
+      "",
+      "Examples:",
+      "  dn source rabbitmq create orders --secret rabbit --exchange-name orders --queue-name orders-q \\",
+      "    --sink ksvc:hello",
+    ].join("\n"),
+    flags: [
+      { name: "secret", placeholder: "NAME", description: "Secret with the AMQP URI (key `uri`)" },
+      { name: "cluster", placeholder: "NAME", description: "RabbitmqCluster name (a Secret of that name)" },
+      { name: "exchange-name", placeholder: "EXCHANGE", description: "exchange to bind the queue to" },
+      { name: "queue-name", placeholder: "QUEUE", description: "queue to read" },
+      { name: "predeclared", type: "boolean", description: "the exchange and queue exist already" },
+      { name: "parallelism", placeholder: "N", description: "messages in flight at once (1..1000)" },
+      { name: "vhost", placeholder: "VHOST", description: "virtual host" },
+      SINK_FLAG,
+    ],
+    build: (name, ns, f) =>
+      rabbitmqSourceDocument(name, ns, {
+        secret: f.string("secret"),
+        cluster: f.string("cluster"),
+        exchange: f.string("exchange-name"),
+        queue: f.string("queue-name"),
+        predeclared: f.bool("predeclared"),
+        parallelism: f.string("parallelism"),
+        vhost: f.string("vhost"),
+        sink: f.string("sink"),
+      }),
+    column: ["QUEUE", (s) => text((s.spec?.rabbitmqResourcesConfig as { queueName?: unknown })?.queueName)],
+    fields: (s) => {
+      const config = (s.spec?.rabbitmqResourcesConfig ?? {}) as Record<string, unknown>;
+      return [["Exchange", text(config.exchangeName)], ["Queue", text(config.queueName)]];
+    },
+  },
+  {
+    word: "nats",
+    kind: kindNamed("NatsJetStreamSource"),
+    noun: "nats jetstream sources",
+    createSummary: "Create a NATS JetStream source: stream messages as events, acknowledged after delivery",
+    createDetails:
+      "Examples:\n  dn source nats create orders --servers nats://127.0.0.1:4222 --stream ORDERS --sink ksvc:hello",
+    flags: [
+      {
+        name: "servers",
+        multiple: true,
+        placeholder: "URL",
+        description: "NATS server URL(s), comma-separated",
+      },
+      { name: "stream", placeholder: "STREAM", description: "the JetStream stream to read" },
+      { name: "subject", placeholder: "SUBJECT", description: "only messages of this subject" },
+      { name: "consumer", placeholder: "NAME", description: "durable consumer name (created when missing)" },
+      SINK_FLAG,
+    ],
+    build: (name, ns, f) =>
+      natsJetStreamSourceDocument(name, ns, {
+        servers: f.strings("servers"),
+        stream: f.string("stream"),
+        subject: f.string("subject"),
+        consumer: f.string("consumer"),
+        sink: f.string("sink"),
+      }),
+    column: ["STREAM", (s) => text(s.spec?.stream)],
+    fields: (s) => [["Servers", text(s.spec?.servers)], ["Stream", text(s.spec?.stream)]],
+  },
 ];
 
 function commandsOf(t: SourceType): Command[] {
@@ -244,9 +349,16 @@ function commandsOf(t: SourceType): Command[] {
 }
 
 /** Every kind of source, for `dn source list`. */
-const ALL_SOURCE_KINDS = ["PingSource", "ApiServerSource", "SinkBinding", "KafkaSource", "GitHubSource"].map(
-  kindNamed,
-);
+const ALL_SOURCE_KINDS = [
+  "PingSource",
+  "ApiServerSource",
+  "SinkBinding",
+  "KafkaSource",
+  "GitHubSource",
+  "RedisStreamSource",
+  "RabbitmqSource",
+  "NatsJetStreamSource",
+].map(kindNamed);
 
 const listAll: Command = {
   path: ["source", "list"],

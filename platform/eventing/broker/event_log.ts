@@ -3,7 +3,9 @@
  * per (event, matching trigger). A delivery row lives until its delivery ends (delivered,
  * dead-lettered or dropped); an event lives while any of its deliveries does. `started` marks rows
  * whose delivery began, so rows found started after a crash are known to be possible duplicates.
- * Every method runs inside the caller's `transaction`.
+ * Every method runs inside the caller's `transaction`. The durable InMemoryChannel keeps its own log
+ * of the same shape under another table prefix (`channel_*`: the "broker" column names the channel,
+ * the "trigger" one the subscription).
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { CloudEvent } from "../cloudevents/cloudevent.ts";
@@ -28,29 +30,34 @@ export class EventLog {
   #deleteEventIfDone: StatementSync;
   #page: StatementSync;
 
-  constructor(private readonly db: DatabaseSync) {
+  #events: string;
+  #deliveries: string;
+
+  constructor(private readonly db: DatabaseSync, tablePrefix: "broker" | "channel" = "broker") {
+    const events = this.#events = `${tablePrefix}_events`;
+    const deliveries = this.#deliveries = `${tablePrefix}_deliveries`;
     db.exec(`
-      CREATE TABLE IF NOT EXISTS broker_events (
+      CREATE TABLE IF NOT EXISTS ${events} (
         seq INTEGER PRIMARY KEY, namespace TEXT NOT NULL, broker TEXT NOT NULL,
         attrs TEXT NOT NULL, data BLOB, data_kind INTEGER NOT NULL, accepted_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS broker_deliveries (
+      CREATE TABLE IF NOT EXISTS ${deliveries} (
         id INTEGER PRIMARY KEY, event_seq INTEGER NOT NULL, trigger_uid TEXT NOT NULL,
         started INTEGER NOT NULL DEFAULT 0);
-      CREATE INDEX IF NOT EXISTS broker_deliveries_by_trigger ON broker_deliveries (trigger_uid, id);
-      CREATE INDEX IF NOT EXISTS broker_deliveries_by_event ON broker_deliveries (event_seq);
+      CREATE INDEX IF NOT EXISTS ${deliveries}_by_trigger ON ${deliveries} (trigger_uid, id);
+      CREATE INDEX IF NOT EXISTS ${deliveries}_by_event ON ${deliveries} (event_seq);
     `);
     this.#insertEvent = db.prepare(
-      "INSERT INTO broker_events (namespace, broker, attrs, data, data_kind, accepted_at) VALUES (?, ?, ?, ?, ?, ?)",
+      `INSERT INTO ${events} (namespace, broker, attrs, data, data_kind, accepted_at) VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    this.#insertDelivery = db.prepare("INSERT INTO broker_deliveries (event_seq, trigger_uid) VALUES (?, ?)");
-    this.#markStarted = db.prepare("UPDATE broker_deliveries SET started = 1 WHERE id = ?");
-    this.#deleteDelivery = db.prepare("DELETE FROM broker_deliveries WHERE id = ?");
+    this.#insertDelivery = db.prepare(`INSERT INTO ${deliveries} (event_seq, trigger_uid) VALUES (?, ?)`);
+    this.#markStarted = db.prepare(`UPDATE ${deliveries} SET started = 1 WHERE id = ?`);
+    this.#deleteDelivery = db.prepare(`DELETE FROM ${deliveries} WHERE id = ?`);
     this.#deleteEventIfDone = db.prepare(
-      "DELETE FROM broker_events WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM broker_deliveries WHERE event_seq = ?)",
+      `DELETE FROM ${events} WHERE seq = ? AND NOT EXISTS (SELECT 1 FROM ${deliveries} WHERE event_seq = ?)`,
     );
     this.#page = db.prepare(`
       SELECT d.id, d.event_seq, d.started, e.attrs, e.data, e.data_kind, e.accepted_at
-      FROM broker_deliveries d JOIN broker_events e ON e.seq = d.event_seq
+      FROM ${deliveries} d JOIN ${events} e ON e.seq = d.event_seq
       WHERE d.trigger_uid = ? AND d.id > ? ORDER BY d.id LIMIT ?`);
   }
 
@@ -123,7 +130,7 @@ export class EventLog {
 
   /** The triggers that have deliveries left. */
   pendingTriggers(): string[] {
-    const rows = this.db.prepare("SELECT DISTINCT trigger_uid FROM broker_deliveries").all() as {
+    const rows = this.db.prepare(`SELECT DISTINCT trigger_uid FROM ${this.#deliveries}`).all() as {
       trigger_uid: string;
     }[];
     return rows.map((r) => r.trigger_uid);
@@ -132,11 +139,11 @@ export class EventLog {
   /** Forgets a deleted trigger's deliveries (and events nobody else waits for); returns how many. */
   dropTrigger(triggerUid: string): number {
     const n = Number(
-      this.db.prepare("DELETE FROM broker_deliveries WHERE trigger_uid = ?").run(triggerUid).changes,
+      this.db.prepare(`DELETE FROM ${this.#deliveries} WHERE trigger_uid = ?`).run(triggerUid).changes,
     );
     if (n > 0) {
       this.db.exec(
-        "DELETE FROM broker_events WHERE NOT EXISTS (SELECT 1 FROM broker_deliveries WHERE event_seq = seq)",
+        `DELETE FROM ${this.#events} WHERE NOT EXISTS (SELECT 1 FROM ${this.#deliveries} WHERE event_seq = seq)`,
       );
     }
     return n;
@@ -145,12 +152,12 @@ export class EventLog {
   /** Deliveries left, per trigger. */
   pendingCounts(): Map<string, number> {
     const rows = this.db.prepare(
-      "SELECT trigger_uid, COUNT(*) AS n FROM broker_deliveries GROUP BY trigger_uid",
+      `SELECT trigger_uid, COUNT(*) AS n FROM ${this.#deliveries} GROUP BY trigger_uid`,
     ).all() as { trigger_uid: string; n: number }[];
     return new Map(rows.map((r) => [r.trigger_uid, r.n]));
   }
 
   eventCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM broker_events").get() as { n: number }).n;
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.#events}`).get() as { n: number }).n;
   }
 }

@@ -1,0 +1,19 @@
+/** The `messaging.knative.dev` kinds the admin API serves: Channels, InMemoryChannels, Subscriptions. */
+import type { KindInfo } from "../../resources/kinds.ts";
+import { parseChannel, parseInMemoryChannel } from "./channel_resource.ts";
+import { parseSubscription } from "./subscription_resource.ts";
+
+export function messagingKinds(): KindInfo[] {
+  const group = "messaging.knative.dev";
+  return [
+    { group, version: "v1", plural: "channels", kind: "Channel", parse: parseChannel },
+    {
+      group,
+      version: "v1",
+      plural: "inmemorychannels",
+      kind: "InMemoryChannel",
+      parse: parseInMemoryChannel,
+    },
+    { group, version: "v1", plural: "subscriptions", kind: "Subscription", parse: parseSubscription },
+  ];
+}

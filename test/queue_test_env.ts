@@ -1,0 +1,133 @@
+/**
+ * What the message-server integration tests (Redis, RabbitMQ, NATS) share: whether a server on this
+ * machine accepts a TCP connection (the test is skipped with a one-line reason when it does not,
+ * and fails instead under CI=true), and small helpers for source resources and their status.
+ */
+import type { Platform } from "./harness.ts";
+export { eventually } from "./harness.ts";
+
+const inCi = Deno.env.get("CI") === "true";
+
+export const REDIS = { hostname: "127.0.0.1", port: 6379 };
+export const RABBITMQ = { hostname: "127.0.0.1", port: 5672 };
+export const NATS = { hostname: "127.0.0.1", port: 4222 };
+
+/** undefined when the server accepts a connection, else why not. */
+export async function unreachable(
+  what: string,
+  at: { hostname: string; port: number },
+): Promise<string | undefined> {
+  try {
+    const conn = await Deno.connect({ ...at, signal: AbortSignal.timeout(2_000) });
+    conn.close();
+    return undefined;
+  } catch (error) {
+    return `${what} is not reachable at ${at.hostname}:${at.port} (${
+      error instanceof Error ? error.message : error
+    })`;
+  }
+}
+
+/**
+ * Deno.test for a test that needs a server: ignored with one line saying why when it is not there,
+ * failing under CI=true. Client libraries keep timers and sockets past a test's end, so the
+ * sanitizers are off.
+ */
+export function serverTest(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+  missing: string | undefined,
+) {
+  if (missing && !inCi) console.warn(`skipping "${name}": ${missing}`);
+  Deno.test({
+    name,
+    ignore: missing !== undefined && !inCi,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      if (missing) throw new Error(`CI=true requires the server: ${missing}`);
+      await fn(t);
+    },
+  });
+}
+
+export interface Conditioned {
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+
+export function condition(obj: Conditioned, type = "Ready") {
+  return obj.status?.conditions?.find((c) => c.type === type);
+}
+
+export async function putResource<T = Conditioned>(
+  platform: Platform,
+  path: string,
+  doc: unknown,
+): Promise<T> {
+  return await platform.adminJson<T>(path, {
+    method: "PUT",
+    body: JSON.stringify(doc),
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** The Ready condition's status and reason of a resource, as last read. */
+export async function readiness(
+  platform: Platform,
+  path: string,
+): Promise<{ status?: string; reason?: string }> {
+  const obj = await platform.adminJson<Conditioned>(path);
+  const ready = condition(obj);
+  return { status: ready?.status, reason: ready?.reason };
+}
+
+/** The value of a counter series on /metrics whose labels include all of `labels` (0 when absent). */
+export async function metric(
+  platform: Platform,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = await (await platform.admin("/metrics")).text();
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) {
+      return Number(line.split(" ").pop());
+    }
+  }
+  return 0;
+}
+
+export async function replicas(platform: Platform, revision: string): Promise<number> {
+  const rev = await platform.adminJson<{ status?: { actualReplicas?: number } }>(
+    `/apis/serving.knative.dev/v1/namespaces/default/revisions/${revision}`,
+  );
+  return rev.status?.actualReplicas ?? 0;
+}
+
+export const serviceSink = (name: string, uri?: string) => ({
+  ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name },
+  ...(uri ? { uri } : {}),
+});
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Runs the `dn` command-line client against a platform; its exit code and output. */
+export async function dn(
+  platform: Platform,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}platform/cli/main.ts`, ...args],
+    cwd: ROOT,
+    env: {
+      NO_COLOR: "1",
+      DENATIVE_ADMIN: `http://127.0.0.1:${platform.adminPort}`,
+      DENATIVE_TOKEN: platform.token,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
