@@ -115,6 +115,32 @@ Deno.test("dn export: Knative documents and build contexts whose entrypoints ser
         "stringData: {secretToken: s3cret, accessToken: t0ken}",
       ].join("\n"),
     );
+    // A Sequence makes channels and subscriptions of its own; Knative's controller makes them again.
+    await dn(
+      platform,
+      ["apply", "-f", "-"],
+      [
+        "apiVersion: flows.knative.dev/v1",
+        "kind: Sequence",
+        "metadata: {name: greet-then-echo}",
+        "spec:",
+        "  channelTemplate: {apiVersion: messaging.knative.dev/v1, kind: InMemoryChannel}",
+        "  steps:",
+        "    - ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: greeter}",
+        "    - ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: echo}",
+        "---",
+        "apiVersion: messaging.knative.dev/v1",
+        "kind: Channel",
+        "metadata: {name: orders}",
+        "---",
+        "apiVersion: messaging.knative.dev/v1",
+        "kind: Subscription",
+        "metadata: {name: orders-to-echo}",
+        "spec:",
+        "  channel: {apiVersion: messaging.knative.dev/v1, kind: Channel, name: orders}",
+        "  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: echo}}",
+      ].join("\n"),
+    );
     const said = await dn(platform, ["export", "-o", out, "--registry", "registry.example.com/team"]);
     assert.match(said, /Exported 6 Service\(s\)/);
     const documents = [...Deno.readDirSync(join(out, "manifests", "default"))].map((e) => e.name).sort();
@@ -224,6 +250,21 @@ Deno.test("dn export: Knative documents and build contexts whose entrypoints ser
   } finally {
     await platform.stop();
   }
+});
+
+Deno.test("dn export --from-dir needs no platform: the function directories become build contexts", async () => {
+  const out = await tempDir("denative-test-export-dir-");
+  const cli = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", `${ROOT}platform/cli/main.ts`, "export", "--from-dir", EXAMPLES, "-o", out],
+    env: { NO_COLOR: "1", DENATIVE_ADMIN: "http://127.0.0.1:9" },
+  }).output();
+  assert.ok(cli.success, new TextDecoder().decode(cli.stderr));
+  for (const name of ["hello", "echo", "danmaku-web", "danmaku-processor"]) {
+    assert.ok(Deno.statSync(join(out, "build", "default", name, "Containerfile")).isFile, name);
+    assert.ok(Deno.statSync(join(out, "manifests", "default", `service-${name}.yaml`)).isFile, name);
+  }
+  // danmaku-web's npm dependency was resolved into its context at export time.
+  assert.ok(Deno.statSync(join(out, "build", "default", "danmaku-web", "deno_dir", "npm")).isDirectory);
 });
 
 /** Why `docker build` cannot run here, or undefined when it can. */

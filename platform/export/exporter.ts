@@ -68,7 +68,9 @@ export async function writeExport(
   opts: ExportOptions,
 ): Promise<ExportResult> {
   const log = opts.log ?? (() => {});
-  const all = (await source.objects()).filter((o) => !DERIVED_KINDS.has(o.kind));
+  // Objects another object's controller made (a Sequence's channels, a Channel's backing InMemoryChannel)
+  // are made again by Knative's controllers from the exported owner.
+  const all = (await source.objects()).filter((o) => !DERIVED_KINDS.has(o.kind) && !controlled(o));
   const wanted = opts.services;
   if (wanted) {
     const missing = wanted.filter((n) => !all.some((o) => o.kind === "Service" && o.metadata.name === n));
@@ -109,6 +111,11 @@ export async function writeExport(
   await Deno.writeTextFile(join(outDir, "kustomization.yaml"), kustomization(result));
   await Deno.writeTextFile(join(outDir, "README.md"), exportReadme(result));
   return result;
+}
+
+function controlled(obj: Doc): boolean {
+  const refs = (obj.metadata.ownerReferences ?? []) as { controller?: boolean }[];
+  return refs.some((r) => r.controller === true);
 }
 
 function kustomization(result: ExportResult): string {
@@ -180,7 +187,8 @@ export async function resolveDependencies(dir: string, spec: ImageSpec): Promise
 export class PlatformSource implements ExportSource {
   constructor(
     private readonly client: {
-      get<T>(path: string): Promise<T>;
+      /** undefined on 404. */
+      find<T>(path: string): Promise<T | undefined>;
       downloadBundle(digest: string): Promise<BundleFile[]>;
     },
     private readonly kinds: { apiVersion: string; kind: string; plural: string }[],
@@ -197,7 +205,8 @@ export class PlatformSource implements ExportSource {
       const path = this.namespace
         ? `${base}/namespaces/${this.namespace}/${kind.plural}`
         : `${base}/${kind.plural}`;
-      const list = await this.client.get<{ items: Doc[] }>(path);
+      const list = await this.client.find<{ items: Doc[] }>(path);
+      if (!list) continue; // a kind this platform does not serve
       out.push(
         ...list.items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? kind.apiVersion, kind: kind.kind })),
       );

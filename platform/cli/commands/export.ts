@@ -24,7 +24,7 @@ export const exportCommand: Command = {
     "",
     "Examples:",
     "  dn export -o out/ --registry registry.example.com/team",
-    "  dn export --service hello -o out/",
+    "  dn export --service hello,echo -o out/",
     "  dn export --from-dir functions/ -o out/      (no platform needed)",
   ].join("\n"),
   outputIsPath: true,
@@ -41,9 +41,9 @@ export const exportCommand: Command = {
     },
     {
       name: "service",
-      placeholder: "NAME",
-      multiple: true,
-      description: "export only this Service (repeatable)",
+      short: "s",
+      placeholder: "NAME[,NAME]",
+      description: "export only these Services (and every eventing object)",
     },
     { name: "from-dir", placeholder: "DIR", description: "read function directories instead of a platform" },
   ],
@@ -54,7 +54,7 @@ export const exportCommand: Command = {
     const source: ExportSource = fromDir
       ? new DirectorySource(fromDir, ctx.namespace)
       : new PlatformSource(ctx.client(), [...RESOURCE_KINDS], ctx.allNamespaces ? undefined : ctx.namespace);
-    const services = flags.strings("service");
+    const services = (flags.string("service") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     try {
       const result = await writeExport(source, outDir, {
         registry: flags.string("registry") ?? "registry.example.com",
