@@ -18,10 +18,10 @@ import {
   putResource,
   TestKafka,
 } from "./kafka_test_env.ts";
-import { findJava } from "../platform/kafka/java_runtime.ts";
-import { devBrokerSettings } from "../platform/kafka/dev_broker_settings.ts";
+import { findJava } from "../devtools/java_runtime.ts";
+import { devBrokerSettings } from "../devtools/kafka/dev_broker_settings.ts";
 
-const DEV_BROKER = new URL("../platform/kafka/dev_broker.ts", import.meta.url).pathname;
+const DEV_BROKER = new URL("../devtools/kafka/dev_broker.ts", import.meta.url).pathname;
 const missing = await findJava().then(
   () => undefined,
   (err) => `no usable Java for a broker of its own: ${err.message}`,

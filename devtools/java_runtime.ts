@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import { DevBrokerError } from "./dev_broker_error.ts";
+import { DevServerError } from "./dev_server_error.ts";
 
-/** Kafka 4.x brokers need Java 17 or newer. */
+/** Kafka 4.x brokers and Zipkin 3.x need Java 17 or newer. */
 export const MIN_JAVA_MAJOR = 17;
 
 /**
  * Finds the `java` launcher (`$JAVA_HOME/bin/java`, else `java` on PATH) and checks its major version.
- * Returns the launcher path; throws a DevBrokerError with a one-line reason when unusable.
+ * Returns the launcher path; throws a DevServerError with a one-line reason when unusable.
  */
 export async function findJava(env: Deno.Env = Deno.env): Promise<string> {
   const javaHome = env.get("JAVA_HOME");
@@ -16,7 +16,7 @@ export async function findJava(env: Deno.Env = Deno.env): Promise<string> {
     output = await new Deno.Command(java, { args: ["-version"], stdout: "piped", stderr: "piped" }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new DevBrokerError(
+      throw new DevServerError(
         `java not found (${java}): install a Java ${MIN_JAVA_MAJOR}+ runtime ` +
           `(e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME`,
       );
@@ -25,14 +25,16 @@ export async function findJava(env: Deno.Env = Deno.env): Promise<string> {
   }
   const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
   if (!output.success) {
-    throw new DevBrokerError(`${java} -version failed (exit ${output.code}): ${firstLine(text)}`);
+    throw new DevServerError(`${java} -version failed (exit ${output.code}): ${firstLine(text)}`);
   }
   const major = javaMajor(text);
   if (major === undefined) {
-    throw new DevBrokerError(`cannot tell the Java version from "${firstLine(text)}"`);
+    throw new DevServerError(`cannot tell the Java version from "${firstLine(text)}"`);
   }
   if (major < MIN_JAVA_MAJOR) {
-    throw new DevBrokerError(`Kafka needs Java ${MIN_JAVA_MAJOR}+, but ${java} is Java ${major}`);
+    throw new DevServerError(
+      `the development servers need Java ${MIN_JAVA_MAJOR}+, but ${java} is Java ${major}`,
+    );
   }
   return java;
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { DevBrokerError } from "./dev_broker_error.ts";
+import { DevServerError } from "../dev_server_error.ts";
 
 /**
  * Kafka release the dev broker runs. See the header of dev_broker.ts for why this one (kafkajs 2.2.4
@@ -35,7 +35,7 @@ export interface DevBrokerSettings {
 export function devBrokerSettings(env: Deno.Env = Deno.env): DevBrokerSettings {
   const version = env.get("KAFKA_VERSION") ?? DEFAULT_KAFKA_VERSION;
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
-    throw new DevBrokerError(`KAFKA_VERSION must look like 4.4.0, got "${version}"`);
+    throw new DevServerError(`KAFKA_VERSION must look like 4.4.0, got "${version}"`);
   }
   const port = parsePort("KAFKA_PORT", env.get("KAFKA_PORT"), DEFAULT_KAFKA_PORT);
   const controllerPort = parsePort("KAFKA_CONTROLLER_PORT", env.get("KAFKA_CONTROLLER_PORT"), port + 1);
@@ -62,7 +62,7 @@ function parsePort(name: string, raw: string | undefined, fallback: number): num
   if (raw === undefined || raw.trim() === "") return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new DevBrokerError(`${name} must be a port number (1-65535), got "${raw}"`);
+    throw new DevServerError(`${name} must be a port number (1-65535), got "${raw}"`);
   }
   return port;
 }

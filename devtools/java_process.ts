@@ -1,24 +1,26 @@
+/**
+ * A development server's JVM (the Kafka broker, Zipkin): started detached with a pid file, recognised by a
+ * marker in its command line (so a stale pid reused by another process is never signalled), stopped with
+ * SIGTERM and, after a grace period, SIGKILL.
+ */
 import { readTextIfExists } from "./fs_util.ts";
 
-/** How to launch the broker JVM. */
-export interface BrokerLaunch {
+/** How to launch a server JVM. */
+export interface JavaLaunch {
   readonly java: string;
-  readonly classpath: string;
-  readonly jvmArgs: readonly string[];
-  readonly propertiesFile: string;
+  /** Everything after `java`: JVM options, then `-cp ... Main args` or `-jar file args`. */
+  readonly args: readonly string[];
   /** stdout and stderr of the JVM go here (truncated at start). */
   readonly logFile: string;
+  readonly env?: Record<string, string>;
 }
 
-/** The main class of the broker (`kafka-server-start.sh`) in Kafka 3.x and 4.x. */
-export const BROKER_MAIN_CLASS = "kafka.Kafka";
-
 /**
- * Starts `java kafka.Kafka server.properties` detached from this process (its own session and process
- * group, no inherited stdio, unref'd), so it keeps running after the CLI exits. `sh` only redirects
- * output into the log file and then `exec`s java, so the child's pid is the JVM's pid.
+ * Starts the JVM detached from this process (its own session and process group, no inherited stdio,
+ * unref'd), so it keeps running after the CLI exits. `sh` only redirects output into the log file and then
+ * `exec`s java, so the child's pid is the JVM's pid.
  */
-export function spawnBroker(launch: BrokerLaunch): Deno.ChildProcess {
+export function spawnJava(launch: JavaLaunch): Deno.ChildProcess {
   const child = new Deno.Command("sh", {
     args: [
       "-c",
@@ -26,12 +28,9 @@ export function spawnBroker(launch: BrokerLaunch): Deno.ChildProcess {
       "sh",
       launch.logFile,
       launch.java,
-      ...launch.jvmArgs,
-      "-cp",
-      launch.classpath,
-      BROKER_MAIN_CLASS,
-      launch.propertiesFile,
+      ...launch.args,
     ],
+    env: launch.env,
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -52,25 +51,24 @@ export async function writePidFile(pidFile: string, pid: number): Promise<void> 
 }
 
 /**
- * True when `pid` is a live broker started with `propertiesFile` (guards against a stale pid file whose
- * pid was reused by another process). A zombie has an empty command line, so it counts as gone.
+ * True when `pid` is a live process whose command line holds every one of `markers` (guards against a
+ * stale pid file whose pid was reused by another process). A zombie has an empty command line: gone.
  */
-export async function isBrokerProcess(pid: number, propertiesFile: string): Promise<boolean> {
+export async function isServerProcess(pid: number, markers: readonly string[]): Promise<boolean> {
   const commandLine = await processCommandLine(pid);
-  return commandLine !== undefined && commandLine.includes(BROKER_MAIN_CLASS) &&
-    commandLine.includes(propertiesFile);
+  return commandLine !== undefined && markers.every((m) => commandLine.includes(m));
 }
 
 /**
- * SIGTERM (Kafka shuts down cleanly on it), then SIGKILL if it is still alive after `graceMs`.
+ * SIGTERM (Kafka and Zipkin shut down cleanly on it), then SIGKILL if it is still alive after `graceMs`.
  * Resolves once the process is gone; returns how it ended.
  */
-export async function stopBroker(
+export async function stopServer(
   pid: number,
-  propertiesFile: string,
+  markers: readonly string[],
   graceMs: number,
 ): Promise<"terminated" | "killed"> {
-  const alive = () => isBrokerProcess(pid, propertiesFile);
+  const alive = () => isServerProcess(pid, markers);
   signal(pid, "SIGTERM");
   if (await waitUntilGone(alive, graceMs)) return "terminated";
   signal(pid, "SIGKILL");

@@ -1,4 +1,4 @@
-/** Small file-system helpers shared by the Kafka dev broker modules. */
+/** Small file-system helpers shared by the development server tools. */
 
 export async function pathExists(path: string): Promise<boolean> {
   try {

@@ -1,6 +1,6 @@
-import { encodeBase64Url } from "./base64url.ts";
-import { DevBrokerError } from "./dev_broker_error.ts";
-import { tailLines } from "./fs_util.ts";
+import { encodeBase64Url } from "../../platform/kafka/base64url.ts";
+import { DevServerError } from "../dev_server_error.ts";
+import { tailLines } from "../fs_util.ts";
 
 /**
  * Where `kafka-storage.sh` lives, newest first: Kafka 3.x and 4.x ship it as the Scala `kafka.tools
@@ -49,12 +49,12 @@ export async function formatStorage(input: FormatStorageInput): Promise<string> 
       failures.push(`${mainClass}: not in this Kafka version`);
       continue;
     }
-    throw new DevBrokerError(
+    throw new DevServerError(
       `formatting the KRaft data dir failed (exit ${output.code})`,
       tailLines(text, 15),
     );
   }
-  throw new DevBrokerError(`no StorageTool class found in the Kafka jars (${failures.join("; ")})`);
+  throw new DevServerError(`no StorageTool class found in the Kafka jars (${failures.join("; ")})`);
 }
 
 /**

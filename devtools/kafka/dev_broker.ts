@@ -27,16 +27,24 @@
  */
 import { log4jProperties } from "./broker_logging.ts";
 import { waitForBroker } from "./broker_readiness.ts";
-import { isBrokerProcess, readPidFile, spawnBroker, stopBroker, writePidFile } from "./broker_process.ts";
-import { DevBrokerError } from "./dev_broker_error.ts";
+import { isServerProcess, readPidFile, spawnJava, stopServer, writePidFile } from "../java_process.ts";
+import { DevServerError } from "../dev_server_error.ts";
 import { type DevBrokerSettings, devBrokerSettings } from "./dev_broker_settings.ts";
-import { readTail, removeIfExists } from "./fs_util.ts";
-import { findJava } from "./java_runtime.ts";
+import { readTail, removeIfExists } from "../fs_util.ts";
+import { findJava } from "../java_runtime.ts";
 import { ensureKafkaJars } from "./kafka_jars.ts";
 import { formatStorage } from "./kafka_storage.ts";
-import { isPortFree, pickFreePort } from "./loopback_port.ts";
-import { withRunLock } from "./run_lock.ts";
+import { isPortFree, pickFreePort } from "../loopback_port.ts";
+import { withRunLock } from "../run_lock.ts";
 import { serverProperties } from "./server_properties.ts";
+
+/** The main class of the broker (`kafka-server-start.sh`) in Kafka 3.x and 4.x. */
+export const BROKER_MAIN_CLASS = "kafka.Kafka";
+
+/** What marks our broker's command line: its main class and its own properties file. */
+function markers(settings: DevBrokerSettings): string[] {
+  return [BROKER_MAIN_CLASS, settings.propertiesFile];
+}
 
 /** How long `up` waits for a starting broker to answer kafkajs. */
 export const STARTUP_TIMEOUT_MS = 120_000;
@@ -57,19 +65,19 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
     const outcome = await waitForBroker(
       settings.address,
       STARTUP_TIMEOUT_MS,
-      () => isBrokerProcess(running, settings.propertiesFile),
+      () => isServerProcess(running, markers(settings)),
     );
     if (outcome === "ready") {
       progress(`already running (pid ${running}, log ${settings.logFile})`);
       return settings.address;
     }
-    throw new DevBrokerError(
+    throw new DevServerError(
       `broker pid ${running} does not answer on ${settings.address} (${outcome}); run kafka:down first`,
       await readTail(settings.logFile, 20),
     );
   }
   if (!isPortFree(settings.host, settings.port)) {
-    throw new DevBrokerError(
+    throw new DevServerError(
       `${settings.address} is already in use by a process kafka:up did not start; set KAFKA_PORT to another port`,
     );
   }
@@ -95,11 +103,18 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
   });
 
   progress(`starting Kafka ${settings.version} on ${settings.address} (log ${settings.logFile})`);
-  const child = spawnBroker({
+  const child = spawnJava({
     java,
-    classpath: jars.classpath,
-    jvmArgs: [...settings.heapOpts, ...JVM_FLAGS, logging, `-Dkafka.logs.dir=${settings.runDir}`],
-    propertiesFile: settings.propertiesFile,
+    args: [
+      ...settings.heapOpts,
+      ...JVM_FLAGS,
+      logging,
+      `-Dkafka.logs.dir=${settings.runDir}`,
+      "-cp",
+      jars.classpath,
+      BROKER_MAIN_CLASS,
+      settings.propertiesFile,
+    ],
     logFile: settings.logFile,
   });
   await writePidFile(settings.pidFile, child.pid);
@@ -111,9 +126,9 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
     progress(`ready after ${((Date.now() - started) / 1000).toFixed(1)}s (pid ${child.pid})`);
     return settings.address;
   }
-  if (outcome === "timeout") await stopBroker(child.pid, settings.propertiesFile, 5_000);
+  if (outcome === "timeout") await stopServer(child.pid, markers(settings), 5_000);
   await removeIfExists(settings.pidFile);
-  throw new DevBrokerError(
+  throw new DevServerError(
     outcome === "exited"
       ? `broker exited during startup (code ${exit?.code}); see ${settings.logFile}`
       : `broker did not answer within ${STARTUP_TIMEOUT_MS / 1000}s and was stopped; see ${settings.logFile}`,
@@ -127,7 +142,7 @@ export async function down(settings: DevBrokerSettings): Promise<void> {
   if (running === undefined) {
     progress(`not running on ${settings.address}`);
   } else {
-    const how = await stopBroker(running, settings.propertiesFile, SHUTDOWN_GRACE_MS);
+    const how = await stopServer(running, markers(settings), SHUTDOWN_GRACE_MS);
     progress(
       `stopped pid ${running} (${how === "terminated" ? "SIGTERM" : "SIGKILL after SIGTERM timed out"})`,
     );
@@ -140,10 +155,10 @@ export async function down(settings: DevBrokerSettings): Promise<void> {
 /** The pid from the pid file when it is still our broker; a stale pid file is ignored. */
 async function runningPid(settings: DevBrokerSettings): Promise<number | undefined> {
   const pid = await readPidFile(settings.pidFile);
-  return pid !== undefined && await isBrokerProcess(pid, settings.propertiesFile) ? pid : undefined;
+  return pid !== undefined && await isServerProcess(pid, markers(settings)) ? pid : undefined;
 }
 
-const USAGE = "usage: deno run --allow-all platform/kafka/dev_broker.ts up|down";
+const USAGE = "usage: deno run --allow-all devtools/kafka/dev_broker.ts up|down";
 
 /** CLI entry; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -158,7 +173,7 @@ export async function main(args: readonly string[]): Promise<number> {
     else await withRunLock(settings.runDir, () => down(settings));
     return 0;
   } catch (error) {
-    if (!(error instanceof DevBrokerError)) throw error;
+    if (!(error instanceof DevServerError)) throw error;
     console.error(`kafka:${command}: ${error.message}`);
     if (error.details) console.error(error.details);
     return 1;

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from "kafkajs";
-import { silenceKafkajsTimeoutWarning } from "./timeout_warning_filter.ts";
+import { silenceKafkajsTimeoutWarning } from "../../platform/kafka/timeout_warning_filter.ts";
 
 /**
  * One real client round trip: kafkajs connects (ApiVersions) and asks for metadata (`listTopics`).
