@@ -18,3 +18,13 @@ Deno.test("Kafka bootstrap servers that are not host:port are refused", () => {
   throws(() => loadServeConfig(["--kafka-bootstrap-servers", "k1:9092,nohost"], {}), ConfigError);
   throws(() => loadServeConfig([], { DENATIVE_KAFKA_BOOTSTRAP_SERVERS: " , " }), ConfigError);
 });
+
+Deno.test("pool hosts are shared per namespace unless --host-sharing or DENATIVE_HOST_SHARING says otherwise", () => {
+  assertEquals(loadServeConfig([], {}).hostSharing, "namespace");
+  assertEquals(loadServeConfig([], { DENATIVE_HOST_SHARING: "all" }).hostSharing, "all");
+  assertEquals(
+    loadServeConfig(["--host-sharing", "revision"], { DENATIVE_HOST_SHARING: "all" }).hostSharing,
+    "revision",
+  );
+  throws(() => loadServeConfig(["--host-sharing", "pod"], {}), ConfigError);
+});

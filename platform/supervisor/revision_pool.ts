@@ -10,7 +10,8 @@ import { FrameType, jsonPayload, parseJson } from "../../runtime/protocol.ts";
 import type { Frame } from "../../runtime/protocol.ts";
 import { prepareBody } from "../../runtime/body_channel.ts";
 import type { StartInstance } from "../../runtime/host.ts";
-import type { HostProcess } from "./host_process.ts";
+import type { HostedInstance, HostProcess } from "./host_process.ts";
+import type { HostPool } from "./host_pool.ts";
 import type { HostConnection } from "./host_listener.ts";
 import { InstanceLink } from "./instance_link.ts";
 import { RequestRelay } from "./request_relay.ts";
@@ -51,8 +52,10 @@ export interface InstanceLinks {
 }
 
 export interface PoolDeps {
-  /** A pool host for this revision: a pre-warmed one when there is one. */
-  acquireHost: (log: Logger) => Promise<HostProcess>;
+  /** The pool hosts, shared with other revisions. */
+  hosts: HostPool<HostProcess>;
+  /** Instance ids are unique across revisions: they name workers in shared hosts. */
+  nextInstanceId: () => number;
   links: InstanceLinks;
   limits: PoolLimits;
   log: Logger;
@@ -61,6 +64,9 @@ export interface PoolDeps {
 }
 
 type InstanceState = "starting" | "ready" | "draining";
+
+/** How long a dropped link waits for news of its host's death before it counts as the isolate's own, ms. */
+const LINK_LOSS_GRACE_MS = 250;
 
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
 const TIMEOUT_SWEEP_MS = 100;
@@ -133,9 +139,6 @@ export class RevisionPool {
   #instances = new Map<number, Instance>();
   #relays = new Map<number, RequestRelay>();
   #queue: Waiter[] = [];
-  #host: HostProcess | null = null;
-  #hostSpawning: Promise<HostProcess> | null = null;
-  #nextInstance = 1;
   #nextStream = 1;
   /**
    * Starts that have not registered their instance yet (they wait for a host and a code link):
@@ -157,7 +160,16 @@ export class RevisionPool {
   #coldStarts: number[] = [];
   #coldSince: number | null = null;
 
-  constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {}
+  readonly key: string;
+
+  constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
+    this.key = `${spec.namespace}/${spec.revision}`;
+  }
+
+  /** Why this revision runs in pool hosts of its own, or undefined when it shares them. */
+  get quarantine(): string | undefined {
+    return this.deps.hosts.quarantineOf(this.key);
+  }
 
   get readyCount(): number {
     let n = 0;
@@ -217,11 +229,6 @@ export class RevisionPool {
   scaleTo(n: number) {
     this.#desired = Math.max(0, n);
     this.#converge();
-    // At zero with nothing left, the host process goes too: an idle revision costs nothing.
-    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
-      this.#host.kill("scaled to zero");
-      this.#host = null;
-    }
   }
 
   /** Serves a request; `url` is what the function sees, `clientIp` becomes X-Forwarded-For. */
@@ -251,8 +258,7 @@ export class RevisionPool {
     if (this.#sweep !== null) clearInterval(this.#sweep);
     this.#sweep = null;
     this.#timeouts.clear();
-    this.#host?.kill("the revision stopped");
-    this.#host = null;
+    for (const i of [...this.#instances.values()]) this.#stopInstance(i);
   }
 
   #pick(): Instance | undefined {
@@ -397,7 +403,7 @@ export class RevisionPool {
     const timer = setTimeout(() => {
       this.#pongWaiters.delete(instance.id);
       this.lastError = `instance ${instance.id} stopped answering after a request timed out (a busy loop?)`;
-      instance.host.kill(`${this.spec.revision}: ${this.lastError}`);
+      this.deps.hosts.kill(instance.host, this.key, `${this.spec.revision}: ${this.lastError}`);
     }, this.deps.limits.stuckProbeMs);
     this.#pongWaiters.set(instance.id, () => clearTimeout(timer));
     instance.link.send(FrameType.Ping, instance.id);
@@ -428,12 +434,12 @@ export class RevisionPool {
   }
 
   async #startInstance(onStarted?: (error?: string) => void) {
-    const id = this.#nextInstance++;
+    const id = this.deps.nextInstanceId();
     const begun = performance.now();
     this.#launching++;
     let host: HostProcess;
     try {
-      host = await this.#ensureHost();
+      host = await this.deps.hosts.acquire(id, this.#hosted(id));
     } catch (err) {
       this.lastError = `the pool host could not start: ${(err as Error).message}`;
       this.deps.log.error(`${this.spec.revision}: ${this.lastError}`);
@@ -446,10 +452,18 @@ export class RevisionPool {
     try {
       await Deno.symlink(this.spec.bundleDir, slot);
     } catch (err) {
+      this.deps.hosts.release(host, id);
       this.lastError = `linking the code for instance ${id} failed: ${(err as Error).message}`;
       this.#launching--;
       onStarted?.(this.lastError);
       this.#refuseAllIfNoInstances();
+      return;
+    }
+    if (host.gone) {
+      // Its host died while the code was being linked: try again on another.
+      unlink(slot);
+      this.#launching--;
+      this.#startInstance(onStarted);
       return;
     }
     const instance: Instance = {
@@ -493,18 +507,17 @@ export class RevisionPool {
     }, this.deps.limits.instanceStartTimeoutMs);
   }
 
-  #ensureHost(): Promise<HostProcess> {
-    if (this.#host && !this.#host.gone) return Promise.resolve(this.#host);
-    if (this.#hostSpawning) return this.#hostSpawning;
-    this.#hostSpawning = this.deps.acquireHost(this.deps.log.child(this.spec.revision))
-      .then((host) => {
-        this.#host = host;
-        host.onFrame = (f) => this.#onHostFrame(host, f);
-        host.onExit = (reason) => this.#onHostExit(host, reason);
-        return host;
-      })
-      .finally(() => (this.#hostSpawning = null));
-    return this.#hostSpawning;
+  /** How the host pool reaches this revision's instance `id`. */
+  #hosted(id: number): HostedInstance {
+    return {
+      revisionKey: this.key,
+      busy: () => (this.#instances.get(id)?.inFlight ?? 0) > 0,
+      failed: (error) => {
+        const i = this.#instances.get(id);
+        if (i) this.#instanceFailed(i, error);
+      },
+      hostGone: (reason, blamed) => this.#onHostGone(id, reason, blamed),
+    };
   }
 
   #linked(instance: Instance, link: InstanceLink) {
@@ -516,25 +529,6 @@ export class RevisionPool {
     link.onFrame = (f) => this.#onInstanceFrame(instance, f);
     link.onClose = () => this.#onLinkClosed(instance);
     link.start();
-  }
-
-  /** What a pool host says about its workers and itself. */
-  #onHostFrame(host: HostProcess, f: Frame) {
-    switch (f.type) {
-      case FrameType.InstanceFailed: {
-        const i = this.#instances.get(f.stream);
-        if (i && i.host === host) this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
-        return;
-      }
-      case FrameType.Heartbeat: {
-        host.rss = parseJson<{ rss: number }>(f.payload).rss;
-        if (host.rss > this.deps.limits.maxHostRssMb * 1024 * 1024) {
-          this.lastError = `memory limit of ${this.deps.limits.maxHostRssMb} MiB exceeded`;
-          host.kill(`${this.spec.revision}: ${this.lastError}`);
-        }
-        return;
-      }
-    }
   }
 
   /** What an instance says over its link: its state, its stats, and its requests' responses. */
@@ -554,7 +548,8 @@ export class RevisionPool {
         const now = performance.now();
         setTimeout(() => {
           this.deps.log.info(
-            `${this.spec.revision}: instance ${i.id} ready in ${(now - i.startedAt).toFixed(1)} ms ` +
+            `${this.spec.revision}: instance ${i.id} ready on pool host ${i.host.pid} ` +
+              `in ${(now - i.startedAt).toFixed(1)} ms ` +
               `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
           );
           this.deps.onScaleChange?.();
@@ -585,7 +580,16 @@ export class RevisionPool {
   /** The isolate went away (stopped, crashed, or its host died): its requests cannot finish. */
   #onLinkClosed(instance: Instance) {
     if (this.#instances.get(instance.id) === instance) {
-      this.#instanceFailed(instance, "its isolate went away");
+      const failed = () => {
+        clearTimeout(timer);
+        if (this.#instances.get(instance.id) === instance) {
+          this.#instanceFailed(instance, "its isolate went away");
+        }
+      };
+      // When a whole host dies, every link in it drops a moment before the host's exit is seen. The
+      // host pool must see these instances still there (and busy) to tell whom to blame.
+      const timer = setTimeout(failed, LINK_LOSS_GRACE_MS);
+      instance.host.whenGone.then(failed);
       return;
     }
     for (const relay of [...this.#relays.values()]) {
@@ -602,6 +606,7 @@ export class RevisionPool {
   }
 
   #instanceFailed(instance: Instance, error: string) {
+    this.deps.hosts.release(instance.host, instance.id);
     unlink(instance.slot);
     this.lastError = error;
     this.deps.log.warn(`${this.spec.revision}: instance ${instance.id} failed: ${error}`);
@@ -617,26 +622,24 @@ export class RevisionPool {
     this.deps.onScaleChange?.();
   }
 
-  #onHostExit(host: HostProcess, reason: string) {
-    if (this.#host === host) this.#host = null;
-    let lost = 0;
-    for (const [id, i] of this.#instances) {
-      if (i.host !== host) continue;
-      this.#instances.delete(id);
-      unlink(i.slot);
-      i.onStarted?.(`the pool host ${reason}`);
-      lost++;
-    }
+  /**
+   * The instance's host died (with every instance in it). A bystander's instance comes back at once
+   * on another host; the blamed revision's instances come back on the next request.
+   */
+  #onHostGone(id: number, reason: string, blamed: boolean) {
+    const i = this.#instances.get(id);
+    if (!i) return;
+    this.#instances.delete(id);
+    unlink(i.slot);
+    i.link?.close();
+    i.onStarted?.(`the pool host ${reason}`);
     for (const relay of [...this.#relays.values()]) {
-      relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
+      if (relay.instance === id) relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
     }
-    if (lost > 0 && !this.#stopped) {
-      this.deps.log.warn(`${this.spec.revision}: pool host ${host.pid} ${reason}; ${lost} instance(s) lost`);
-    }
-    this.deps.onScaleChange?.();
-    // Waiting requests get fresh instances; otherwise instances come back on the next request.
-    if (this.#queue.length > 0) this.#converge();
-    else this.#desired = 0;
+    if (this.#stopped) return;
+    this.deps.log.warn(`${this.spec.revision}: instance ${id} lost with pool host ${i.host.pid} (${reason})`);
+    if (blamed && this.#queue.length === 0) this.#desired = 0;
+    this.#converge();
   }
 
   /** With nothing starting or running, queued requests cannot be served: answer them now. */
@@ -653,10 +656,7 @@ export class RevisionPool {
     if (!instance.host.gone) instance.host.send(FrameType.StopInstance, instance.id);
     instance.link?.close();
     unlink(instance.slot);
-    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
-      this.#host.kill("scaled to zero");
-      this.#host = null;
-    }
+    this.deps.hosts.release(instance.host, instance.id);
     this.deps.onScaleChange?.();
   }
 }
