@@ -10,12 +10,9 @@ import { bundleDigestOf } from "../store/bundle_store.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_pool.ts";
 import type { ServingContext } from "./context.ts";
 import { resolveEnv } from "./env.ts";
+import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 
-export class RevisionNotRunnable extends Error {
-  constructor(readonly reason: string, message: string) {
-    super(message);
-  }
-}
+export { RevisionNotRunnable };
 
 export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promise<RevisionRuntimeSpec> {
   const { namespace, name } = rev.metadata;

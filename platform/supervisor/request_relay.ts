@@ -17,7 +17,7 @@ import {
 import type { Bytes } from "../../runtime/protocol.ts";
 import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../runtime/body_channel.ts";
 import type { InstanceLink } from "./instance_link.ts";
-import { errorResponse } from "./error_response.ts";
+import { errorResponse } from "../http/error_response.ts";
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 

@@ -15,7 +15,7 @@ import type { HostPool } from "./host_pool.ts";
 import type { HostConnection } from "./host_listener.ts";
 import { InstanceLink } from "./instance_link.ts";
 import { RequestRelay } from "./request_relay.ts";
-import { errorResponse } from "./error_response.ts";
+import { errorResponse } from "../http/error_response.ts";
 import type { Logger } from "../log.ts";
 
 export interface RevisionRuntimeSpec {
