@@ -3,6 +3,8 @@ import { HostListener } from "./host_listener.ts";
 import { RevisionPool, type RevisionRuntimeSpec } from "./revision_pool.ts";
 import { HostProcess } from "./host_process.ts";
 import { HostPool } from "./host_pool.ts";
+import { HostLauncher } from "./host_launcher.ts";
+import { systemClock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
 import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.ts";
 
@@ -14,7 +16,7 @@ export interface SupervisorOptions {
   hostSharing?: HostSharing;
   /** Called when a pool's ready or desired instance count changes, or it is quarantined. */
   onScaleChange?: (namespace: string, revision: string) => void;
-  /** Called when a request waits at a revision with no instance (the activator's poke). */
+  /** Called when the activator holds a request and asks for capacity (the autoscaler's poke). */
   onColdRequest?: (namespace: string, revision: string) => void;
 }
 
@@ -68,18 +70,25 @@ export class Supervisor {
     const key = `${spec.namespace}/${spec.revision}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new RevisionPool(spec, {
+      const launcher = new HostLauncher({
         hosts: this.hosts,
-        nextInstanceId: () => this.#nextInstanceId++,
         links: {
           port: this.listener.linkPort,
           expect: (token, timeoutMs, who) => this.listener.expect(token, timeoutMs, who),
         },
+        spec,
+        startTimeoutMs: this.limits.instanceStartTimeoutMs,
+      });
+      pool = new RevisionPool(spec, {
+        launcher,
+        clock: systemClock,
+        nextInstanceId: () => this.#nextInstanceId++,
         limits: this.limits,
         log: this.opts.log,
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
+        askCapacity: () => this.opts.onColdRequest?.(spec.namespace, spec.revision),
+        quarantine: () => this.hosts.quarantineOf(key),
       });
-      pool.onColdRequest = () => this.opts.onColdRequest?.(spec.namespace, spec.revision);
       this.#pools.set(key, pool);
     }
     return pool;
