@@ -23,6 +23,7 @@ import { activatorFloor } from "./activator_floor.ts";
 import type { Revision, Route } from "../resources/serving_kinds.ts";
 import { isReady } from "../resources/meta.ts";
 import type { Logger } from "../log.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
 
 const SAMPLE_MS = 1000;
 const MIB = 1024 * 1024;
@@ -34,7 +35,8 @@ export interface AutoscalerDeps {
   poolFor(namespace: string, revision: string): Promise<RevisionPool | undefined> | RevisionPool | undefined;
   defaults: AutoscalerDefaults;
   log: Logger;
-  now?: () => number;
+  /** @default systemClock */
+  clock?: Clock;
 }
 
 export interface ScalerSnapshot {
@@ -88,21 +90,35 @@ export interface ExternalDemand {
 export class Autoscaler {
   #scalers = new Map<string, RevisionScaler>();
   #demandSources: (() => ExternalDemand[])[] = [];
-  #timer: ReturnType<typeof setInterval> | null = null;
+  #running: AbortController | null = null;
   #lastTick = 0;
-  #now: () => number;
+  readonly #clock: Clock;
 
   constructor(private readonly deps: AutoscalerDeps) {
-    this.#now = deps.now ?? Date.now;
+    this.#clock = deps.clock ?? systemClock;
   }
 
-  start() {
-    this.#timer = setInterval(() => this.#sampleAll(), SAMPLE_MS);
+  /** Samples every second (and decides every tick) until stop(). */
+  async start() {
+    const running = this.#running = new AbortController();
+    while (!running.signal.aborted) {
+      await this.#clock.sleep(SAMPLE_MS, running.signal);
+      if (running.signal.aborted) break;
+      try {
+        this.#sampleAll();
+      } catch (err) {
+        this.deps.log.error(`sampling the revisions failed: ${(err as Error).stack ?? err}`);
+      }
+    }
   }
 
   stop() {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#running?.abort();
+    this.#running = null;
+  }
+
+  #now(): number {
+    return this.#clock.now();
   }
 
   /**

@@ -10,6 +10,7 @@
 import type { HostSharing } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { HostedInstance } from "./host_process.ts";
+import { after, type Clock, systemClock } from "../clock/clock.ts";
 
 /** What the host pool needs from a host (HostProcess, or a fake in tests). */
 export interface PoolHost {
@@ -37,6 +38,8 @@ export interface HostPoolOptions<H extends PoolHost> {
   onQuarantine?: (revisionKey: string, reason: string) => void;
   /** Waits before a warm host's replacement is spawned (spawning competes with the cold start). */
   refillDelayMs?: number;
+  /** @default systemClock */
+  clock?: Clock;
 }
 
 export class HostPool<H extends PoolHost> {
@@ -137,7 +140,7 @@ export class HostPool<H extends PoolHost> {
   /** A warm host if there is one (and another starts warming), else a fresh spawn. */
   #take(): Promise<H> {
     const warm = this.#warm.shift();
-    setTimeout(() => this.#refillWarm(), this.opts.refillDelayMs ?? 250);
+    after(this.opts.clock ?? systemClock, this.opts.refillDelayMs ?? 250, () => this.#refillWarm());
     if (warm && !warm.gone) return Promise.resolve(warm);
     return this.opts.spawn();
   }

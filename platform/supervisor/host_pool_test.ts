@@ -3,6 +3,7 @@ import { HostPool, type PoolHost } from "./host_pool.ts";
 import type { HostedInstance } from "./host_process.ts";
 import type { HostSharing } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 
 /** A host process that is only bookkeeping: it dies when told to, as a real one does when killed. */
 class FakeHost implements PoolHost {
@@ -57,6 +58,7 @@ function pool(sharing: HostSharing = "namespace", instancesPerHost = 10) {
     log,
     onQuarantine: (key) => quarantined.push(key),
     refillDelayMs: 0,
+    clock: new FakeClock(0),
   });
   return { hosts, spawned, quarantined };
 }
@@ -177,4 +179,34 @@ Deno.test("nobody is quarantined when a shared host dies with nothing in flight"
   host.kill("exited with code 1");
   assert.deepEqual(quarantined, []);
   hosts.stop();
+});
+
+Deno.test("a new group takes the warm host, and another warms after the refill delay", async () => {
+  const clock = new FakeClock(0);
+  const spawned: FakeHost[] = [];
+  const hosts = new HostPool<FakeHost>({
+    spawn: () => {
+      const h = new FakeHost();
+      spawned.push(h);
+      return Promise.resolve(h);
+    },
+    sharing: "namespace",
+    warmHosts: 1,
+    instancesPerHost: 10,
+    maxHostRssMb: 100,
+    log,
+    refillDelayMs: 250,
+    clock,
+  });
+  hosts.start();
+  await clock.advance(0);
+  assert.equal(spawned.length, 1);
+  const host = await hosts.acquire(1, new FakeInstance("default/a-00001"));
+  assert.equal(host, spawned[0]);
+  await clock.advance(249);
+  assert.equal(spawned.length, 1);
+  await clock.advance(1);
+  assert.equal(spawned.length, 2);
+  hosts.stop();
+  assert.ok(spawned.every((h) => h.gone));
 });
