@@ -7,12 +7,15 @@
  *    (and cold start from zero once the autoscaler can scale to zero);
  * 3. memory of pool hosts per idle instance vs a bare deno process with workers;
  * 4. broker throughput end to end to a function, losses, and delivery latency;
- * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers.
+ * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers;
+ * 6. density: N hello Services (BENCH_DENSITY_SERVICES, 50) in a cold platform, PSS per Service with
+ *    shared and with per-revision pool hosts, beside N workers in one bare deno process.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
  * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno,
- * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs).
+ * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs),
+ * BENCH_ONLY=density (runs only step 6).
  */
 import { EXAMPLES } from "../test/harness.ts";
 import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
@@ -41,6 +44,13 @@ import { renderReport } from "./report.ts";
 import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
 import { type LoadStep, measureLoadStep, renderLoadStep } from "./load_step.ts";
 import { type KafkaSourceBenchResult, measureKafkaSourceThroughput } from "./kafka_source_bench.ts";
+import {
+  type DensityFloor,
+  type DensityRow,
+  measureDensity,
+  measureDensityFloor,
+  renderDensity,
+} from "./density.ts";
 
 const COMMAND = "deno task bench";
 const OUT_DIR = new URL("./out/", import.meta.url).pathname;
@@ -152,6 +162,8 @@ async function run(): Promise<BenchResults> {
   });
   await platform.stop();
 
+  await runDensity();
+
   // 5. Kafka, when a broker is there.
   const brokers = Deno.env.get("KAFKA_BROKERS");
   if (brokers) {
@@ -200,7 +212,41 @@ async function run(): Promise<BenchResults> {
   };
 }
 
+/** Step 6: the platform's proportional memory per Service with shared and with per-revision hosts. */
+async function runDensity() {
+  const services = envNumber("BENCH_DENSITY_SERVICES", 50);
+  density = [];
+  for (const sharing of ["namespace", "revision"] as const) {
+    log(`density: ${services} hello Services, --host-sharing ${sharing}`);
+    density.push(await measureDensity(services, sharing));
+  }
+  log(`density: ${services} hello workers in one bare deno process`);
+  densityFloor = await measureDensityFloor(services).catch((err) => {
+    log(`density floor: not measured (${(err as Error).message})`);
+    return undefined;
+  });
+}
+
 stopAllOnSignals();
+let density: DensityRow[] = [];
+let densityFloor: DensityFloor | undefined;
+if (Deno.env.get("BENCH_ONLY") === "density") {
+  try {
+    await runDensity();
+  } catch (err) {
+    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+    await stopAll(5_000);
+    Deno.exit(1);
+  }
+  await stopAll();
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  await Deno.writeTextFile(
+    `${OUT_DIR}density.json`,
+    JSON.stringify({ density, floor: densityFloor }, null, 2) + "\n",
+  );
+  console.log(renderDensity(density, densityFloor));
+  Deno.exit(0);
+}
 let broker: BrokerBench | undefined;
 let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
@@ -218,12 +264,13 @@ await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
 await Deno.writeTextFile(
   `${OUT_DIR}results.json`,
-  JSON.stringify({ ...results, loadStep, broker, kafka }, null, 2) + "\n",
+  JSON.stringify({ ...results, loadStep, broker, kafka, density, densityFloor }, null, 2) + "\n",
 );
 console.log(renderReport(results));
 if (loadStep) console.log(renderLoadStep(loadStep));
 if (broker) console.log(renderBroker(broker));
 if (kafka) console.log(renderKafka(kafka));
+if (density.length > 0) console.log(renderDensity(density, densityFloor));
 
 function renderKafka(k: KafkaSourceBenchResult): string {
   const rate = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -84,3 +84,17 @@ export function workerThreads(pid: number): number {
   } catch { /* the process ended */ }
   return n;
 }
+
+/**
+ * Proportional set size of a process in bytes (its private pages plus its share of pages mapped by
+ * several processes, like the deno binary), from /proc/<pid>/smaps_rollup; 0 when it is gone.
+ * Summed over processes, PSS does not count shared pages twice, as summed RSS does.
+ */
+export function pssBytes(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,5 +1,13 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { childPids, cpuSeconds, parentPid, processTree, vmRssBytes, workerThreads } from "./proc.ts";
+import {
+  childPids,
+  cpuSeconds,
+  parentPid,
+  processTree,
+  pssBytes,
+  vmRssBytes,
+  workerThreads,
+} from "./proc.ts";
 
 Deno.test("parent pid survives odd command names", () => {
   assertEquals(parentPid("123 (a) b (c)) S 456 123 123 0 -1"), 456);
@@ -26,4 +34,10 @@ Deno.test("a Web Worker shows up as a worker thread", async () => {
   await new Promise((resolve) => (worker.onmessage = resolve));
   assertEquals(workerThreads(Deno.pid), before + 1);
   worker.terminate();
+});
+
+Deno.test("PSS of a live process is positive and at most its RSS; a missing one has none", () => {
+  const pss = pssBytes(Deno.pid);
+  assert(pss > 0 && pss <= vmRssBytes(Deno.pid) * 1.01, `pss ${pss}, rss ${vmRssBytes(Deno.pid)}`);
+  assertEquals(pssBytes(0x7ffffff0), 0);
 });

@@ -25,6 +25,11 @@ export const INSTANCE_DEFAULTS = {
   unboundedQueueDepth: 10_000,
   /** Pool hosts kept spawned and idle, each with a spare worker, so a cold start spawns nothing. */
   warmHosts: 1,
+  /**
+   * Instances one shared pool host holds before its group gets another host. Each is ~10 MiB, so a
+   * full host stays well under maxHostRssMb.
+   */
+  instancesPerHost: 48,
 } as const;
 
 /** The Kubernetes-compatible API's watch limits. */
@@ -36,6 +41,13 @@ export const KUBE_API_DEFAULTS = {
   /** The longest a watch stays open (Kubernetes: 30 to 60 minutes), s. */
   maxWatchSeconds: 1800,
 } as const;
+/**
+ * Which revisions' instances share a pool host process: those of one `namespace` (default), each
+ * `revision` alone (a process per revision), or `all`. A revision blamed for killing its host runs
+ * alone from then on whatever this says.
+ */
+export type HostSharing = "namespace" | "revision" | "all";
+export const HOST_SHARING_MODES: readonly HostSharing[] = ["namespace", "revision", "all"];
 
 /** Knative's revision defaults. */
 export const REVISION_DEFAULTS = {
@@ -80,6 +92,8 @@ export interface ServeConfig {
    * `kafka.eventing.knative.dev/bootstrap.servers` annotation.
    */
   kafkaBootstrapServers: string[];
+  /** Which revisions share a pool host process (`--host-sharing`). */
+  hostSharing: HostSharing;
 }
 
 /**
@@ -125,6 +139,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   logFormat: "text",
   autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
   kafkaBootstrapServers: ["127.0.0.1:9092"],
+  hostSharing: "namespace",
 };
 
 export class ConfigError extends Error {}
@@ -185,6 +200,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       quiet: { type: "boolean" },
       "log-format": { type: "string" },
       "kafka-bootstrap-servers": { type: "string" },
+      "host-sharing": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -214,7 +230,16 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       pick("kafka-bootstrap-servers"),
       d.kafkaBootstrapServers,
     ),
+    hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
   };
+}
+
+function toHostSharing(value: string | undefined, fallback: HostSharing): HostSharing {
+  if (value === undefined) return fallback;
+  if (!HOST_SHARING_MODES.includes(value as HostSharing)) {
+    throw new ConfigError(`--host-sharing: "${value}" is not one of ${HOST_SHARING_MODES.join(", ")}`);
+  }
+  return value as HostSharing;
 }
 
 function autoscalerDefaults(pick: (flag: string) => string | undefined): AutoscalerDefaults {

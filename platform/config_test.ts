@@ -31,3 +31,13 @@ Deno.test("--quiet and DENATIVE_QUIET turn quiet on", () => {
   assertEquals(loadServeConfig(["--quiet"], {}).quiet, true);
   assertEquals(loadServeConfig([], { DENATIVE_QUIET: "1" }).quiet, true);
 });
+
+Deno.test("pool hosts are shared per namespace unless --host-sharing or DENATIVE_HOST_SHARING says otherwise", () => {
+  assertEquals(loadServeConfig([], {}).hostSharing, "namespace");
+  assertEquals(loadServeConfig([], { DENATIVE_HOST_SHARING: "all" }).hostSharing, "all");
+  assertEquals(
+    loadServeConfig(["--host-sharing", "revision"], { DENATIVE_HOST_SHARING: "all" }).hostSharing,
+    "revision",
+  );
+  throws(() => loadServeConfig(["--host-sharing", "pod"], {}), ConfigError);
+});

@@ -74,6 +74,7 @@ export class PlatformNode {
     const supervisor = await Supervisor.start({
       denoDir: config.denoDir,
       log: log.child("supervisor"),
+      hostSharing: config.hostSharing,
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
       onColdRequest: (ns, rev) => late.autoscaler?.poke(ns, rev),
     });

@@ -3,7 +3,7 @@
  * sandbox escape attempt, each next to a well-behaved service that must keep answering.
  */
 import assert from "node:assert/strict";
-import { EXAMPLES, FIXTURES, Platform, serviceDoc } from "./harness.ts";
+import { eventually, EXAMPLES, FIXTURES, Platform, serviceDoc } from "./harness.ts";
 
 async function text(res: Response | Promise<Response>) {
   return await (await res).text();
@@ -121,6 +121,97 @@ Deno.test("isolation: runaway functions cost only their own requests", async (t)
         assert.equal(report.home, null);
       },
     );
+  } finally {
+    await platform.stop();
+  }
+});
+
+/** The pool host pid each instance of `revision` became ready on, in log order. */
+function readyHosts(logs: string, revision: string): number[] {
+  const re = new RegExp(`${revision}: instance \\d+ ready on pool host (\\d+)`, "g");
+  return [...logs.matchAll(re)].map((m) => Number(m[1]));
+}
+
+/** How many instances of `revision` were lost with a pool host. */
+function lostWithHost(logs: string, revision: string): number {
+  return [...logs.matchAll(new RegExp(`${revision}: instance \\d+ lost with pool host`, "g"))].length;
+}
+
+async function revisionCondition(platform: Platform, revision: string, type: string) {
+  const rev = await platform.adminJson<
+    { status?: { conditions?: { type: string; status: string; message?: string }[] } }
+  >(
+    `/apis/serving.knative.dev/v1/namespaces/default/revisions/${revision}`,
+  );
+  return rev.status?.conditions?.find((c) => c.type === type);
+}
+
+Deno.test("shared pool hosts: a runaway quarantines only itself, its neighbours restart once", async (t) => {
+  const platform = await Platform.start({ functions: { hello: `${EXAMPLES}/hello` } });
+  try {
+    const spinImage = await platform.uploadBundle(`${FIXTURES}/busy_loop`);
+    const bombImage = await platform.uploadBundle(`${FIXTURES}/heap_bomb`);
+    await platform.putService(serviceDoc("spin", spinImage, { spec: { timeoutSeconds: 2 } }));
+    await platform.putService(serviceDoc("bomb", bombImage));
+    await platform.settled("spin");
+    await platform.settled("bomb");
+    assert.match(await text(platform.call("hello")), /Hello World/);
+    assert.equal(await text(platform.call("spin")), "alive");
+    assert.equal(await text(platform.call("bomb")), "alive");
+
+    await t.step("the three Services of one namespace share one pool host", () => {
+      const [hello] = readyHosts(platform.logs, "hello-00001").slice(-1);
+      assert.deepEqual(readyHosts(platform.logs, "spin-00001").slice(-1), [hello]);
+      assert.deepEqual(readyHosts(platform.logs, "bomb-00001").slice(-1), [hello]);
+    });
+
+    await t.step("a busy loop is quarantined; hello restarts once and keeps answering", async () => {
+      const spinning = await platform.call("spin", "/spin");
+      await spinning.body?.cancel();
+      assert.equal(spinning.status, 504);
+      await eventually("spin quarantined in its revision status", async () => {
+        const c = await revisionCondition(platform, "spin-00001", "Quarantined");
+        return c?.status === "True" ? c : undefined;
+      });
+      assert.match(platform.logs, /spin-00001: quarantined/);
+      for (let i = 0; i < 20; i++) assert.match(await text(platform.call("hello")), /Hello World/);
+      assert.equal(lostWithHost(platform.logs, "hello-00001"), 1);
+      // Spinning again kills only the quarantined host: nothing else restarts a second time.
+      assert.equal(await text(platform.call("spin")), "alive");
+      const spinHost = readyHosts(platform.logs, "spin-00001").at(-1);
+      assert.notEqual(spinHost, readyHosts(platform.logs, "hello-00001").at(-1));
+      const again = await platform.call("spin", "/spin");
+      await again.body?.cancel();
+      assert.equal(again.status, 504);
+      await eventually(
+        "spin's own host killed",
+        () => Promise.resolve(platform.logs.includes(`killing pool host ${spinHost}`) || undefined),
+      );
+      for (let i = 0; i < 20; i++) assert.match(await text(platform.call("hello")), /Hello World/);
+      assert.equal(lostWithHost(platform.logs, "hello-00001"), 1);
+      assert.equal(lostWithHost(platform.logs, "bomb-00001"), 1);
+    });
+
+    await t.step("a heap bomb is quarantined; hello restarts once and keeps answering", async () => {
+      const before = lostWithHost(platform.logs, "hello-00001");
+      const res = await platform.call("bomb", "/grow");
+      await res.body?.cancel();
+      assert.equal(res.status, 502);
+      await eventually("bomb quarantined in its revision status", async () => {
+        const c = await revisionCondition(platform, "bomb-00001", "Quarantined");
+        return c?.status === "True" ? c : undefined;
+      });
+      assert.match(platform.logs, /bomb-00001: quarantined/);
+      for (let i = 0; i < 20; i++) assert.match(await text(platform.call("hello")), /Hello World/);
+      assert.equal(lostWithHost(platform.logs, "hello-00001"), before + 1);
+      const again = await platform.call("bomb", "/grow");
+      await again.body?.cancel();
+      assert.equal(again.status, 502);
+      for (let i = 0; i < 20; i++) assert.match(await text(platform.call("hello")), /Hello World/);
+      assert.equal(lostWithHost(platform.logs, "hello-00001"), before + 1);
+      assert.equal(await revisionCondition(platform, "hello-00001", "Quarantined"), undefined);
+      assert.equal(await text(platform.call("bomb")), "alive");
+    });
   } finally {
     await platform.stop();
   }

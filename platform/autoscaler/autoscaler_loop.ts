@@ -18,9 +18,12 @@ import {
 import type { ResourceStore } from "../store/resource_store.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import type { RevisionPool } from "../supervisor/revision_pool.ts";
+import { MeterReading } from "../supervisor/concurrency_meter.ts";
+import { activatorFloor } from "./activator_floor.ts";
 import type { Revision, Route } from "../resources/serving_kinds.ts";
 import { isReady } from "../resources/meta.ts";
 import type { Logger } from "../log.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
 
 const SAMPLE_MS = 1000;
 const MIB = 1024 * 1024;
@@ -32,7 +35,8 @@ export interface AutoscalerDeps {
   poolFor(namespace: string, revision: string): Promise<RevisionPool | undefined> | RevisionPool | undefined;
   defaults: AutoscalerDefaults;
   log: Logger;
-  now?: () => number;
+  /** @default systemClock */
+  clock?: Clock;
 }
 
 export interface ScalerSnapshot {
@@ -57,6 +61,8 @@ interface RevisionScaler {
   service: string;
   spec: AutoscalingSpec;
   window: MetricWindow;
+  /** This loop's cursor on the pool's concurrency meter. */
+  reading: MeterReading;
   kpa?: DeciderState;
   hpa?: HpaState;
   lastCpuMicros: number | null;
@@ -84,32 +90,57 @@ export interface ExternalDemand {
 export class Autoscaler {
   #scalers = new Map<string, RevisionScaler>();
   #demandSources: (() => ExternalDemand[])[] = [];
-  #timer: ReturnType<typeof setInterval> | null = null;
+  #running: AbortController | null = null;
   #lastTick = 0;
-  #now: () => number;
+  readonly #clock: Clock;
 
   constructor(private readonly deps: AutoscalerDeps) {
-    this.#now = deps.now ?? Date.now;
+    this.#clock = deps.clock ?? systemClock;
   }
 
-  start() {
-    this.#timer = setInterval(() => this.#sampleAll(), SAMPLE_MS);
+  /** Samples every second (and decides every tick) until stop(). */
+  async start() {
+    const running = this.#running = new AbortController();
+    while (!running.signal.aborted) {
+      await this.#clock.sleep(SAMPLE_MS, running.signal);
+      if (running.signal.aborted) break;
+      try {
+        this.#sampleAll();
+      } catch (err) {
+        this.deps.log.error(`sampling the revisions failed: ${(err as Error).stack ?? err}`);
+      }
+    }
   }
 
   stop() {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#running?.abort();
+    this.#running = null;
   }
 
-  /** The activator's poke: a request waits at a revision with no instance; decide now, not at the next tick. */
+  #now(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * The activator's poke: it holds a request and asks for capacity; decide now, not at the next tick.
+   * A revision the loop does not scale yet (not Ready) gets the one instance a held request needs.
+   */
   poke(namespace: string, revision: string) {
-    const scaler = this.#scalerFor(namespace, revision);
-    if (!scaler) return;
     const pool = this.deps.supervisor.pool(namespace, revision);
+    const scaler = this.#scalerFor(namespace, revision);
+    const cold = !pool || pool.demand().live === 0;
+    if (!scaler) {
+      if (pool && cold) pool.scaleTo(1);
+      return;
+    }
+    if (!cold) {
+      // Event gateway mode: more instances for held requests now; the windows follow at the tick.
+      const floor = activatorFloor(pool.demand(), pool.spec.containerConcurrency, scaler.spec.maxScale);
+      if (floor > pool.desired) pool.scaleTo(floor);
+      return;
+    }
     const now = this.#now();
-    const s = pool?.sample(now);
-    const value = s ? Math.max(1, scaler.spec.metric === "rps" ? s.requests : s.concurrency) : 1;
-    scaler.window.record(now, value);
+    scaler.window.record(now, Math.max(1, pool?.meter.current ?? 1));
     this.#decide(scaler, now, true, this.#externalDemand().get(`${namespace}/${revision}`));
   }
 
@@ -189,7 +220,7 @@ export class Autoscaler {
       scaler.window.record(now, 0);
       return;
     }
-    const { concurrency, requests } = pool.sample(now);
+    const { concurrency, requests } = scaler.reading.read(pool.meter.totals(), pool.meter.current);
     scaler.lastConcurrency = concurrency;
     scaler.lastRps = requests / (elapsed / 1000);
     if (scaler.spec.class === "hpa") {
@@ -238,16 +269,22 @@ export class Autoscaler {
         scaler.reason = `${capped}: ${external.reason} (above the request-driven decision: ${scaler.reason})`;
       }
     }
-    if (desired !== scaler.lastDesired) {
-      this.deps.log.info(
-        `${scaler.name}: scale ${scaler.lastDesired ?? ready} -> ${desired}: ${scaler.reason}`,
-      );
+    const floor = pool
+      ? activatorFloor(pool.demand(), pool.spec.containerConcurrency, scaler.spec.maxScale)
+      : 0;
+    if (floor > desired) {
+      desired = floor;
+      scaler.reason = `${floor}: requests held by the activator (above ${scaler.reason})`;
     }
+    const changed = desired !== scaler.lastDesired;
     scaler.lastDesired = desired;
     const target = pool ?? (desired > 0 ? await this.deps.poolFor(scaler.namespace, scaler.name) : undefined);
-    if (!target) return;
-    target.maxScale = scaler.spec.maxScale;
-    if (target.desired !== desired) target.scaleTo(desired);
+    // The only writer of a revision's desired scale. Applied again when it is unchanged but the
+    // pool lost instances (a crash): that brings them back.
+    if (target && (target.desired !== desired || target.demand().live < desired)) target.scaleTo(desired);
+    if (changed) {
+      this.deps.log.info(`${scaler.name}: scale ${ready} -> ${desired}: ${scaler.reason}`);
+    }
   }
 
   #scalerFor(namespace: string, name: string, known?: Revision): RevisionScaler | undefined {
@@ -276,6 +313,7 @@ export class Autoscaler {
       service: rev.metadata.labels?.["serving.knative.dev/service"] ?? name,
       spec,
       window: new MetricWindow(spec.stableWindowMs),
+      reading: new MeterReading(),
       kpa: spec.class === "kpa" ? initialDeciderState(now, spec, ready) : undefined,
       hpa: spec.class === "hpa" ? initialHpaState(spec, ready) : undefined,
       lastCpuMicros: null,

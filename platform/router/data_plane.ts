@@ -6,13 +6,14 @@
 import { Hono } from "hono";
 import type { RouteTable } from "./route_table.ts";
 import { matchHost } from "./host_match.ts";
-import type { RevisionPool } from "../supervisor/revision_pool.ts";
-import { errorResponse } from "../supervisor/error_response.ts";
+import type { BackendLookup } from "./revision_backend.ts";
+import { errorResponse } from "../http/error_response.ts";
 
 export interface DataPlaneDeps {
   routes: RouteTable;
   domain: string;
-  poolFor(namespace: string, revision: string): Promise<RevisionPool | undefined> | RevisionPool | undefined;
+  /** The revision's backend (a RevisionPool on a node; a fake in tests). */
+  poolFor: BackendLookup;
   /** Other data-plane handlers (broker ingress, webhooks), tried when no Service matches. */
   mount?: (app: Hono<DataPlaneEnv>) => void;
 }

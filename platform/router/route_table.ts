@@ -8,11 +8,18 @@ import { SmoothWeightedRoundRobin } from "./traffic_split.ts";
 export interface ServiceRoutes {
   split: SmoothWeightedRoundRobin<string>;
   tags: Map<string, string>;
+  /** The weights the split was built from, `revision=percent` joined: equal weights keep the split. */
+  weights: string;
 }
 
 export class RouteTable {
   #routes = new Map<string, ServiceRoutes>();
 
+  /**
+   * Sets a Service's traffic. The split's round-robin state is kept when the weights are the ones
+   * it already has: a Route is reconciled on every revision status write (replica counts included),
+   * and restarting the sequence each time would break "within one per 100 requests" while scaling.
+   */
   set(namespace: string, service: string, targets: ResolvedTrafficTarget[]) {
     // Several targets may name one revision (a tag plus latestRevision): add their percents.
     const weights = new Map<string, number>();
@@ -21,8 +28,15 @@ export class RouteTable {
       weights.set(t.revisionName, (weights.get(t.revisionName) ?? 0) + t.percent);
       if (t.tag) tags.set(t.tag, t.revisionName);
     }
+    const key = `${namespace}/${service}`;
+    const signature = [...weights].map(([rev, w]) => `${rev}=${w}`).sort().join(",");
+    const current = this.#routes.get(key);
+    if (current?.weights === signature) {
+      current.tags = tags;
+      return;
+    }
     const split = new SmoothWeightedRoundRobin([...weights].map(([item, weight]) => ({ item, weight })));
-    this.#routes.set(`${namespace}/${service}`, { split, tags });
+    this.#routes.set(key, { split, tags, weights: signature });
   }
 
   delete(namespace: string, service: string) {

@@ -1,7 +1,7 @@
 /** A container's `env`, with `valueFrom.secretKeyRef` read from Secret resources. */
 import type { EnvVar } from "../resources/service.ts";
 import type { KObject } from "../resources/meta.ts";
-import { RevisionNotRunnable } from "./revision_runtime.ts";
+import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 
 export function resolveEnv(
   vars: EnvVar[],

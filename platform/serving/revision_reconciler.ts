@@ -8,6 +8,9 @@ import type { RevisionPool } from "../supervisor/revision_pool.ts";
 import type { ServingContext } from "./context.ts";
 import { RevisionNotRunnable, runtimeSpecFor } from "./revision_runtime.ts";
 
+/** A Revision condition: its instances run in pool hosts of their own after one of them was killed. */
+export const QUARANTINED = "Quarantined";
+
 export async function reconcileRevision(ctx: ServingContext, namespace: string, name: string) {
   const rev = ctx.store.get<Revision>("Revision", namespace, name);
   if (!rev) {
@@ -84,9 +87,24 @@ function setReady(
 function reportReplicas(ctx: ServingContext, rev: Revision, pool: RevisionPool | undefined) {
   const actual = pool?.readyCount ?? 0;
   const desired = pool?.desired ?? 0;
-  if (rev.status?.actualReplicas === actual && rev.status?.desiredReplicas === desired) return;
+  const quarantine = pool?.quarantine;
+  const quarantined = getCondition(rev, QUARANTINED)?.message;
+  if (
+    rev.status?.actualReplicas === actual && rev.status?.desiredReplicas === desired &&
+    quarantined === quarantine
+  ) return;
   const now = ctx.now();
-  const conditions = setCondition(rev.status?.conditions, {
+  let conditions = rev.status?.conditions;
+  if (quarantine) {
+    // Not a failure (Ready stays True): it says why this revision no longer shares a host.
+    conditions = setCondition(conditions, {
+      type: QUARANTINED,
+      status: "True",
+      reason: "HostKilled",
+      message: quarantine,
+    }, now);
+  }
+  conditions = setCondition(conditions, {
     type: "Active",
     status: actual > 0 ? "True" : "False",
     reason: actual > 0 ? undefined : "NoTraffic",

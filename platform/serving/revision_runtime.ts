@@ -7,15 +7,12 @@ import { REVISION_DEFAULTS } from "../config.ts";
 import type { Revision } from "../resources/serving_kinds.ts";
 import { Labels } from "../resources/serving_kinds.ts";
 import { bundleDigestOf } from "../store/bundle_store.ts";
-import type { RevisionRuntimeSpec } from "../supervisor/revision_pool.ts";
+import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 import type { ServingContext } from "./context.ts";
 import { resolveEnv } from "./env.ts";
+import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 
-export class RevisionNotRunnable extends Error {
-  constructor(readonly reason: string, message: string) {
-    super(message);
-  }
-}
+export { RevisionNotRunnable };
 
 export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promise<RevisionRuntimeSpec> {
   const { namespace, name } = rev.metadata;

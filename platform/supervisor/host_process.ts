@@ -2,7 +2,7 @@
  * One pool host child process, seen from the supervisor: spawn it with least privilege, wait for it
  * to connect, exchange frames, and kill it when it misbehaves.
  */
-import { FrameType, FrameWriter, jsonPayload } from "../../runtime/protocol.ts";
+import { FrameType, FrameWriter, jsonPayload, parseJson } from "../../runtime/protocol.ts";
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
 import type { HostListener } from "./host_listener.ts";
 import type { Logger } from "../log.ts";
@@ -27,13 +27,31 @@ const SPARE_DELAY_MS = 200;
 const HOST_SCRIPT = new URL("../../runtime/host.ts", import.meta.url);
 const RUNTIME_DIR = new URL("../../runtime/", import.meta.url).pathname;
 
+/** One instance living in a host, as the host pool sees it. */
+export interface HostedInstance {
+  /** `namespace/revision` of the instance. */
+  readonly revisionKey: string;
+  /** True while it has requests in flight: a suspect when its host dies without a known cause. */
+  busy(): boolean;
+  /** The host reported that this instance's worker failed (bad code, a throw at import...). */
+  failed(error: string): void;
+  /** Its host is gone, and the instance with it; `blamed` when its revision was the cause. */
+  hostGone(reason: string, blamed: boolean): void;
+}
+
 export class HostProcess {
-  onFrame: (frame: Frame) => void = () => {};
   /** Called once when the host is gone, with why. */
   onExit: (reason: string) => void = () => {};
+  /** Called on each heartbeat, after `rss` is updated. */
+  onHeartbeat: () => void = () => {};
   /** Resident memory of the whole host process, from its heartbeat. */
   rss = 0;
+  /** The instances running here, by instance id (ids are unique across revisions). */
+  readonly hosted = new Map<number, HostedInstance>();
   readonly exited: Promise<void>;
+  /** Resolves the moment the host is known to be gone (killed, exited, or its connection lost). */
+  readonly whenGone: Promise<void>;
+  #resolveGone!: () => void;
   #out: FrameWriter;
   #gone = false;
   #spares: string[] = [];
@@ -47,6 +65,7 @@ export class HostProcess {
     private readonly slotsRoot: string,
   ) {
     this.#out = new FrameWriter(conn);
+    this.whenGone = new Promise((resolve) => (this.#resolveGone = resolve));
     this.exited = child.status.then((s) => {
       this.#exit(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`);
     });
@@ -172,7 +191,12 @@ export class HostProcess {
 
   #dispatch(f: Frame) {
     try {
-      this.onFrame(f);
+      if (f.type === FrameType.InstanceFailed) {
+        this.hosted.get(f.stream)?.failed(parseJson<{ error: string }>(f.payload).error);
+      } else if (f.type === FrameType.Heartbeat) {
+        this.rss = parseJson<{ rss: number }>(f.payload).rss;
+        this.onHeartbeat();
+      }
     } catch (err) {
       this.log.error(`handling a ${f.type} frame failed: ${err}`);
     }
@@ -181,6 +205,7 @@ export class HostProcess {
   #exit(reason: string) {
     if (this.#gone) return;
     this.#gone = true;
+    this.#resolveGone();
     this.#out.close();
     try {
       this.conn.close();

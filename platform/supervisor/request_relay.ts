@@ -16,8 +16,14 @@ import {
 } from "../../runtime/protocol.ts";
 import type { Bytes } from "../../runtime/protocol.ts";
 import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../runtime/body_channel.ts";
-import type { InstanceLink } from "./instance_link.ts";
-import { errorResponse } from "./error_response.ts";
+
+/** The part of an instance's link a relay writes to (InstanceLink, or a fake in tests). */
+export interface RelayLink {
+  readonly gone: boolean;
+  send(type: FrameType, stream: number, payload?: Bytes): Promise<void> | void;
+  sendFrames(frames: Bytes): Promise<void> | void;
+}
+import { errorResponse } from "../http/error_response.ts";
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -31,7 +37,7 @@ export class RequestRelay {
   readonly response: Promise<Response>;
 
   constructor(
-    private readonly link: InstanceLink,
+    private readonly link: RelayLink,
     readonly id: number,
     /** The instance serving it. */
     readonly instance: number,

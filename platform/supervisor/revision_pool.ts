@@ -1,35 +1,22 @@
 /**
- * The instances of one revision and the requests waiting for them.
- *
- * Instances are worker isolates inside one pool host process. The pool enforces
- * containerConcurrency as a hard per-instance limit, queues up to 10 x containerConcurrency per
- * instance (then 503), answers 504 past timeoutSeconds, 502 when an instance dies mid-request, and
- * kills its host when a timed-out instance no longer answers a ping (a runaway loop).
+ * One revision's serving core, put together: a request is counted by the meter, takes a slot on an
+ * instance of the instance set or is held by the activator until one frees up, and travels to the
+ * instance as a RequestRelay. Answers 504 past timeoutSeconds (and has the instance probed), 502
+ * when its instance dies mid-request, 503 when shutting down or the queue is full.
  */
-import { FrameType, jsonPayload, parseJson } from "../../runtime/protocol.ts";
-import type { Frame } from "../../runtime/protocol.ts";
+import { after, type Clock } from "../clock/clock.ts";
 import { prepareBody } from "../../runtime/body_channel.ts";
-import type { StartInstance } from "../../runtime/host.ts";
-import type { HostProcess } from "./host_process.ts";
-import type { HostConnection } from "./host_listener.ts";
-import { InstanceLink } from "./instance_link.ts";
-import { RequestRelay } from "./request_relay.ts";
-import { errorResponse } from "./error_response.ts";
+import { errorResponse } from "../http/error_response.ts";
 import type { Logger } from "../log.ts";
+import type { RevisionBackend } from "../router/revision_backend.ts";
+import { Activator } from "./activator.ts";
+import { ConcurrencyMeter } from "./concurrency_meter.ts";
+import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_set.ts";
+import { RequestRelay } from "./request_relay.ts";
+import { TimeoutSweep } from "./timeout_sweep.ts";
+import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
-export interface RevisionRuntimeSpec {
-  namespace: string;
-  service: string;
-  revision: string;
-  /** The revision's code snapshot; the only directory its instances may read. */
-  bundleDir: string;
-  /** Its entry module, relative to bundleDir (`main.ts`). */
-  entry: string;
-  env: Record<string, string>;
-  /** Hard limit of requests in flight per instance; 0 = unlimited. */
-  containerConcurrency: number;
-  timeoutSeconds: number;
-}
+export type { RevisionRuntimeSpec };
 
 export interface PoolLimits {
   /** Queue slots per instance per unit of containerConcurrency (Knative's queue-proxy: 10). */
@@ -38,164 +25,112 @@ export interface PoolLimits {
   unboundedQueueDepth: number;
   /** How long a timed-out instance has to answer a ping before its host is killed, ms. */
   stuckProbeMs: number;
-  /** Kill the host when its resident memory passes this, MiB (ArrayBuffers escape the heap limit). */
-  maxHostRssMb: number;
   /** How long an instance may take to load its code, ms. */
   instanceStartTimeoutMs: number;
 }
 
-/** Where instances connect back to (see HostListener). */
-export interface InstanceLinks {
-  port: number;
-  expect(token: string, timeoutMs: number, who: string): Promise<HostConnection>;
-}
-
 export interface PoolDeps {
-  /** A pool host for this revision: a pre-warmed one when there is one. */
-  acquireHost: (log: Logger) => Promise<HostProcess>;
-  links: InstanceLinks;
+  launcher: InstanceLauncher;
+  clock: Clock;
+  /** Instance ids are unique across revisions: they name workers in shared hosts. */
+  nextInstanceId: () => number;
   limits: PoolLimits;
   log: Logger;
   /** Called whenever the number of ready or desired instances changes. */
   onScaleChange?: () => void;
+  /** The activator asks the autoscaler for capacity: a request is held (scaleTo follows). */
+  askCapacity?: () => void;
+  /** Why this revision runs in pool hosts of its own (the host pool knows). */
+  quarantine?: () => string | undefined;
 }
-
-type InstanceState = "starting" | "ready" | "draining";
 
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
 const TIMEOUT_SWEEP_MS = 100;
 
-/**
- * Time-weighted concurrency (requests in flight or queued) and request counts between samples,
- * the way Knative's queue-proxy and activator report them.
- */
-class ConcurrencyMeter {
-  #current = 0;
-  #area = 0;
-  #since = Date.now();
-  #lastChange = Date.now();
-  #requests = 0;
-
-  enter(now: number) {
-    this.#advance(now);
-    this.#current++;
-    this.#requests++;
-  }
-
-  leave(now: number) {
-    this.#advance(now);
-    this.#current = Math.max(0, this.#current - 1);
-  }
-
-  sample(now: number): { concurrency: number; requests: number } {
-    this.#advance(now);
-    const span = now - this.#since;
-    const out = {
-      concurrency: span > 0 ? this.#area / span : this.#current,
-      requests: this.#requests,
-    };
-    this.#area = 0;
-    this.#requests = 0;
-    this.#since = now;
-    return out;
-  }
-
-  #advance(now: number) {
-    this.#area += this.#current * Math.max(0, now - this.#lastChange);
-    this.#lastChange = now;
-  }
-}
-
-interface Instance {
-  id: number;
-  host: HostProcess;
-  /** Its own connection, for requests; there from the moment the instance is ready. */
-  link?: InstanceLink;
-  /** The path linked to the code bundle, the only one the instance may read. */
-  slot: string;
-  state: InstanceState;
-  inFlight: number;
-  heapUsed: number;
-  cpuMicros: number;
-  /** performance.now() when the start began, and when its host was there. */
-  startedAt: number;
-  hostAt: number;
-  /** Settles the start() of the first instance. */
-  onStarted?: (error?: string) => void;
-}
-
-interface Waiter {
-  grant: (instance: Instance) => void;
-  refuse: (response: Response) => void;
-}
-
-export class RevisionPool {
-  #instances = new Map<number, Instance>();
-  #relays = new Map<number, RequestRelay>();
-  #queue: Waiter[] = [];
-  #host: HostProcess | null = null;
-  #hostSpawning: Promise<HostProcess> | null = null;
-  #nextInstance = 1;
-  #nextStream = 1;
-  /**
-   * Starts that have not registered their instance yet (they wait for a host and a code link):
-   * counted as live, or two decisions in that window would both start one (over max-scale).
-   */
-  #launching = 0;
-  #desired = 0;
-  #stopped = false;
-  #pongWaiters = new Map<number, () => void>();
+export class RevisionPool implements RevisionBackend {
+  readonly key: string;
+  readonly meter: ConcurrencyMeter;
   /** The last reason an instance failed to start or died, for status and errors. */
   lastError: string | null = null;
-  /** At most this many instances (0 = unlimited); set by the autoscaler from max-scale. */
-  maxScale = 0;
-  /** Called when a request arrives for a revision with no instance: the activator pokes the autoscaler. */
-  onColdRequest?: () => void;
-  #meter = new ConcurrencyMeter();
-  #timeouts = new Map<RequestRelay, { deadline: number; instance: Instance }>();
-  #sweep: ReturnType<typeof setInterval> | null = null;
+  readonly #instances: InstanceSet;
+  readonly #activator: Activator<Instance>;
+  #relays = new Map<number, RequestRelay>();
+  #nextStream = 1;
+  readonly #timeouts: TimeoutSweep<{ relay: RequestRelay; instance: Instance }>;
   #coldStarts: number[] = [];
   #coldSince: number | null = null;
+  #firstStart: ((error?: string) => void)[] = [];
+  #stopped = false;
 
-  constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {}
+  constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
+    this.key = `${spec.namespace}/${spec.revision}`;
+    this.meter = new ConcurrencyMeter(deps.clock);
+    this.#instances = new InstanceSet({
+      launcher: deps.launcher,
+      clock: deps.clock,
+      nextId: deps.nextInstanceId,
+      containerConcurrency: spec.containerConcurrency,
+      startTimeoutMs: deps.limits.instanceStartTimeoutMs,
+      stuckProbeMs: deps.limits.stuckProbeMs,
+      revision: spec.revision,
+      log: deps.log,
+      listener: {
+        ready: (i, ms) => this.#onReady(i, ms),
+        lost: (i, error) => this.#onLost(i, error),
+        frame: (_i, f) => this.#relays.get(f.stream)?.onFrame(f.type, f.payload),
+        changed: () => deps.onScaleChange?.(),
+      },
+    });
+    this.#timeouts = new TimeoutSweep(deps.clock, TIMEOUT_SWEEP_MS, ({ relay, instance }) => {
+      if (relay.answered) return;
+      relay.fail(504, `revision "${spec.revision}" did not answer within ${spec.timeoutSeconds}s`);
+      this.#instances.probe(instance);
+    });
+    this.#activator = new Activator({
+      clock: deps.clock,
+      revision: spec.revision,
+      pick: () => this.#instances.pick(),
+      queueBound: () => this.#queueBound(),
+      askCapacity: () => {
+        if (this.#instances.live === 0) this.#coldSince ??= deps.clock.now();
+        deps.askCapacity?.();
+      },
+    });
+  }
+
+  /** Why this revision runs in pool hosts of its own, if it does. */
+  get quarantine(): string | undefined {
+    return this.deps.quarantine?.();
+  }
 
   get readyCount(): number {
-    let n = 0;
-    for (const i of this.#instances.values()) if (i.state === "ready") n++;
-    return n;
+    return this.#instances.count("ready");
   }
 
   get desired(): number {
-    return this.#desired;
+    return this.#instances.desired;
   }
 
   get inFlight(): number {
-    let n = 0;
-    for (const i of this.#instances.values()) n += i.inFlight;
-    return n;
+    return this.#instances.inFlight;
   }
 
   get queued(): number {
-    return this.#queue.length;
+    return this.#activator.held;
   }
 
-  /** Average concurrency and request count since the previous sample (the autoscaler's per-second input). */
-  sample(now = Date.now()): { concurrency: number; requests: number } {
-    return this.#meter.sample(now);
+  /** What the activator sees, for the autoscaler: instances live and starting, requests held. */
+  demand(): { live: number; starting: number; held: number } {
+    return {
+      live: this.#instances.live,
+      starting: this.#instances.count("starting"),
+      held: this.#activator.held,
+    };
   }
 
   /** Summed resource use of the ready instances, from their heartbeats: CPU microseconds and heap bytes. */
   usage(): { cpuMicros: number; heapBytes: number; instances: number } {
-    let cpuMicros = 0;
-    let heapBytes = 0;
-    let instances = 0;
-    for (const i of this.#instances.values()) {
-      if (i.state !== "ready") continue;
-      cpuMicros += i.cpuMicros;
-      heapBytes += i.heapUsed;
-      instances++;
-    }
-    return { cpuMicros, heapBytes, instances };
+    return this.#instances.usage();
   }
 
   /** Durations (ms) of cold starts completed since the last call: first held request to its instance ready. */
@@ -203,147 +138,58 @@ export class RevisionPool {
     return this.#coldStarts.splice(0);
   }
 
-  /** Starts one instance and resolves when it serves, or rejects with the reason it could not load. */
+  /**
+   * Starts the revision's first instance and resolves when it serves, or rejects with the reason it
+   * could not load. The one scale not set by the autoscaler: it decides Ready before the autoscaler
+   * knows the revision, which then owns the count.
+   */
   async start(): Promise<void> {
-    if (this.#desired < 1) this.#desired = 1;
-    const error = await new Promise<string | undefined>((resolve) => this.#startInstance(resolve));
-    if (error) {
-      this.#desired = 0;
-      throw new Error(error);
-    }
+    const error = await new Promise<string | undefined>((resolve) => {
+      this.#firstStart.push(resolve);
+      if (this.#instances.desired < 1) this.#instances.scaleTo(1);
+    });
+    if (error) throw new Error(error);
   }
 
-  /** Sets how many instances should run; extra idle instances stop, busy ones drain first. */
+  /** The autoscaler's decision: how many instances should run. */
   scaleTo(n: number) {
-    this.#desired = Math.max(0, n);
-    this.#converge();
-    // At zero with nothing left, the host process goes too: an idle revision costs nothing.
-    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
-      this.#host.kill("scaled to zero");
-      this.#host = null;
-    }
+    this.#instances.scaleTo(n);
   }
 
-  /** Serves a request; `url` is what the function sees, `clientIp` becomes X-Forwarded-For. */
   async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
     if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
-    const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
-    this.#meter.enter(Date.now());
-    let instance = this.#pick();
-    if (instance) instance.inFlight++;
-    else {
-      const waited = await this.#wait(deadline);
-      if (waited instanceof Response) {
-        this.#meter.leave(Date.now());
-        return waited;
-      }
-      instance = waited;
+    const deadline = this.deps.clock.now() + this.spec.timeoutSeconds * 1000;
+    this.meter.enter();
+    const got = this.#instances.pick() ?? await this.#activator.hold(deadline);
+    if (got instanceof Response) {
+      this.meter.leave();
+      return got;
     }
-    return this.#forward(instance, request, url, deadline, clientIp);
+    return this.#forward(got, request, url, deadline, clientIp);
   }
 
-  /** Stops taking requests, lets the ones in flight finish (up to graceMs), then ends the host. */
+  /** Stops taking requests, lets the ones in flight finish (up to graceMs), then stops the instances. */
   async stop(graceMs = 0) {
     this.#stopped = true;
-    for (const w of this.#queue.splice(0)) w.refuse(errorResponse(503, "the revision is shutting down"));
-    const until = Date.now() + graceMs;
-    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    if (this.#sweep !== null) clearInterval(this.#sweep);
-    this.#sweep = null;
+    this.#activator.refuseAll(() => errorResponse(503, "the revision is shutting down"));
+    const until = this.deps.clock.now() + graceMs;
+    while (this.inFlight > 0 && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
     this.#timeouts.clear();
-    this.#host?.kill("the revision stopped");
-    this.#host = null;
+    this.#instances.stopAll();
   }
 
-  #pick(): Instance | undefined {
-    const cc = this.spec.containerConcurrency;
-    let best: Instance | undefined;
-    for (const i of this.#instances.values()) {
-      if (i.state !== "ready") continue;
-      if (cc > 0 && i.inFlight >= cc) continue;
-      if (!best || i.inFlight < best.inFlight) best = i;
-    }
-    return best;
-  }
-
-  #queueCapacity(): number {
-    const cc = this.spec.containerConcurrency;
-    if (cc === 0) return this.deps.limits.unboundedQueueDepth;
-    const instances = Math.max(1, this.readyCount, this.#desired);
-    return this.deps.limits.queueDepthFactor * cc * instances;
-  }
-
-  #wait(deadline: number): Promise<Instance | Response> {
-    if (this.#queue.length >= this.#queueCapacity()) {
-      return Promise.resolve(
-        errorResponse(503, `revision "${this.spec.revision}" is overloaded: queue full`),
-      );
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const idx = this.#queue.indexOf(waiter);
-        if (idx >= 0) this.#queue.splice(idx, 1);
-        resolve(errorResponse(504, `revision "${this.spec.revision}" did not answer within its timeout`));
-      }, Math.max(0, deadline - Date.now()));
-      const waiter: Waiter = {
-        grant: (i) => {
-          clearTimeout(timer);
-          resolve(i);
-        },
-        refuse: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-      };
-      this.#queue.push(waiter);
-      const cold = this.#liveCount() === 0;
-      if (cold) {
-        // Activator: a request for a revision at zero starts an instance at once and pokes the autoscaler.
-        this.#coldSince ??= Date.now();
-        if (this.#desired === 0) this.#desired = 1;
-      } else if (this.spec.containerConcurrency === 1) {
-        // Event gateway mode: one request per instance; start another rather than queue behind a busy one.
-        const starting = this.#launching +
-          [...this.#instances.values()].filter((i) => i.state === "starting").length;
-        if (starting < this.#queue.length && (this.maxScale === 0 || this.#liveCount() < this.maxScale)) {
-          this.#desired = Math.max(this.#desired, this.#liveCount() + 1);
-        }
-      }
-      this.#converge();
-      // After the instance is on its way: the autoscaler's decision must not delay it.
-      if (cold) setTimeout(() => this.onColdRequest?.(), 0);
-    });
-  }
-
-  #drainQueue() {
-    while (this.#queue.length > 0) {
-      const instance = this.#pick();
-      if (!instance) return;
-      // Reserve the slot now so the next waiter sees it taken.
-      instance.inFlight++;
-      this.#queue.shift()!.grant(instance);
-    }
-  }
-
-  /** Sends the request to an instance whose slot it already holds. */
-  async #forward(
-    instance: Instance,
-    request: Request,
-    url: string,
-    deadline: number,
-    clientIp?: string,
-  ): Promise<Response> {
-    const link = instance.link!;
+  async #forward(instance: Instance, request: Request, url: string, deadline: number, clientIp?: string) {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
+    const link = instance.handle!.link;
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
-      this.#meter.leave(Date.now());
-      this.#release(instance);
+      this.meter.leave();
+      this.#instances.release(instance);
+      this.#activator.drain();
     });
     this.#relays.set(relay.id, relay);
-    const onClientGone = () => relay.cancel("the caller went away");
-    request.signal.addEventListener("abort", onClientGone, { once: true });
+    request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
     let body;
     try {
       body = await prepareBody(request.body);
@@ -353,314 +199,50 @@ export class RevisionPool {
     }
     if (link.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
     else relay.start(request, url, body, clientIp);
-    this.#timeouts.set(relay, { deadline, instance });
-    this.#ensureTimeoutSweep();
+    const entry = { relay, instance };
+    this.#timeouts.add(entry, deadline);
     const response = await relay.response;
-    this.#timeouts.delete(relay);
+    this.#timeouts.delete(entry);
     return response;
   }
 
-  /**
-   * One sweep for all requests in flight instead of a timer each (timers were a visible share of
-   * the hot path). A request may overrun its timeout by up to one sweep interval.
-   */
-  #ensureTimeoutSweep() {
-    if (this.#sweep !== null) return;
-    this.#sweep = setInterval(() => {
-      const now = Date.now();
-      for (const [relay, { deadline, instance }] of this.#timeouts) {
-        if (now < deadline) continue;
-        this.#timeouts.delete(relay);
-        if (relay.answered) continue;
-        relay.fail(
-          504,
-          `revision "${this.spec.revision}" did not answer within ${this.spec.timeoutSeconds}s`,
-        );
-        this.#probe(instance);
-      }
-      if (this.#timeouts.size === 0) {
-        clearInterval(this.#sweep!);
-        this.#sweep = null;
-      }
-    }, TIMEOUT_SWEEP_MS);
+  #queueBound(): number {
+    const cc = this.spec.containerConcurrency;
+    if (cc === 0) return this.deps.limits.unboundedQueueDepth;
+    const instances = Math.max(1, this.readyCount, this.#instances.desired);
+    return this.deps.limits.queueDepthFactor * cc * instances;
   }
 
-  #release(instance: Instance) {
-    instance.inFlight--;
-    if (instance.state === "draining" && instance.inFlight === 0) this.#stopInstance(instance);
-    this.#drainQueue();
-  }
-
-  /** After a timeout: an instance that cannot answer a ping is stuck, and only killing its host ends it. */
-  #probe(instance: Instance) {
-    if (instance.host.gone || !instance.link || instance.link.gone) return;
-    const timer = setTimeout(() => {
-      this.#pongWaiters.delete(instance.id);
-      this.lastError = `instance ${instance.id} stopped answering after a request timed out (a busy loop?)`;
-      instance.host.kill(`${this.spec.revision}: ${this.lastError}`);
-    }, this.deps.limits.stuckProbeMs);
-    this.#pongWaiters.set(instance.id, () => clearTimeout(timer));
-    instance.link.send(FrameType.Ping, instance.id);
-  }
-
-  #converge() {
-    if (this.#stopped) return;
-    let want = this.maxScale > 0 ? Math.min(this.#desired, this.maxScale) : this.#desired;
-    let live = this.#launching;
-    for (const i of this.#instances.values()) if (i.state !== "draining") live++;
-    // From zero, the first instance starts alone: the held requests wait on it, and the others
-    // (created after it is ready) would only compete with it for the CPU.
-    if (this.readyCount === 0 && live > 0) want = Math.min(want, live);
-    else if (this.readyCount === 0) want = Math.min(want, 1);
-    for (; live < want; live++) this.#startInstance();
-    if (live > want) {
-      // Stop the least busy first; a busy instance drains before it stops.
-      const candidates = [...this.#instances.values()].filter((i) => i.state === "ready")
-        .sort((a, b) => a.inFlight - b.inFlight);
-      for (const i of candidates) {
-        if (live <= want) break;
-        live--;
-        if (i.inFlight === 0) this.#stopInstance(i);
-        else i.state = "draining";
-      }
+  #onReady(instance: Instance, startMs: number) {
+    if (this.#coldSince !== null) {
+      this.#coldStarts.push(this.deps.clock.now() - this.#coldSince);
+      this.#coldSince = null;
     }
-    this.deps.onScaleChange?.();
+    // Waiting requests first; bookkeeping (a log line, a status write) after.
+    this.#activator.drain();
+    for (const settle of this.#firstStart.splice(0)) settle();
+    after(this.deps.clock, 0, () => {
+      this.deps.log.info(
+        `${this.spec.revision}: instance ${instance.id} ready on pool host ${instance.handle?.hostPid} ` +
+          `in ${startMs.toFixed(1)} ms`,
+      );
+      this.deps.onScaleChange?.();
+      if (this.#instances.live !== this.#instances.desired) this.#instances.converge();
+    });
   }
 
-  async #startInstance(onStarted?: (error?: string) => void) {
-    const id = this.#nextInstance++;
-    const begun = performance.now();
-    this.#launching++;
-    let host: HostProcess;
-    try {
-      host = await this.#ensureHost();
-    } catch (err) {
-      this.lastError = `the pool host could not start: ${(err as Error).message}`;
-      this.deps.log.error(`${this.spec.revision}: ${this.lastError}`);
-      this.#launching--;
-      onStarted?.(this.lastError);
-      this.#refuseAllIfNoInstances();
-      return;
-    }
-    const slot = host.claimSlot();
-    try {
-      await Deno.symlink(this.spec.bundleDir, slot);
-    } catch (err) {
-      this.lastError = `linking the code for instance ${id} failed: ${(err as Error).message}`;
-      this.#launching--;
-      onStarted?.(this.lastError);
-      this.#refuseAllIfNoInstances();
-      return;
-    }
-    const instance: Instance = {
-      id,
-      host,
-      slot,
-      state: "starting",
-      inFlight: 0,
-      heapUsed: 0,
-      cpuMicros: 0,
-      startedAt: begun,
-      hostAt: performance.now(),
-      onStarted,
-    };
-    this.#launching--;
-    this.#instances.set(id, instance);
-    const token = crypto.randomUUID();
-    this.deps.links.expect(token, this.deps.limits.instanceStartTimeoutMs, `instance ${id}`).then(
-      (c) => this.#linked(instance, new InstanceLink(c.conn, c.reader, c.leftover)),
-      () => {/* the start timeout below reports it */},
-    );
-    const start: StartInstance = {
-      instance: id,
-      link: { port: this.deps.links.port, token },
-      slot,
-      moduleUrl: `file://${slot}/${this.spec.entry}`,
-      service: this.spec.service,
-      namespace: this.spec.namespace,
-      revision: this.spec.revision,
-      env: this.spec.env,
-    };
-    host.send(FrameType.StartInstance, id, jsonPayload(start));
-    setTimeout(() => {
-      if (instance.state === "starting" && this.#instances.get(id) === instance) {
-        this.#instanceFailed(
-          instance,
-          `the code did not load within ${this.deps.limits.instanceStartTimeoutMs} ms`,
-        );
-        host.send(FrameType.StopInstance, id);
-      }
-    }, this.deps.limits.instanceStartTimeoutMs);
-  }
-
-  #ensureHost(): Promise<HostProcess> {
-    if (this.#host && !this.#host.gone) return Promise.resolve(this.#host);
-    if (this.#hostSpawning) return this.#hostSpawning;
-    this.#hostSpawning = this.deps.acquireHost(this.deps.log.child(this.spec.revision))
-      .then((host) => {
-        this.#host = host;
-        host.onFrame = (f) => this.#onHostFrame(host, f);
-        host.onExit = (reason) => this.#onHostExit(host, reason);
-        return host;
-      })
-      .finally(() => (this.#hostSpawning = null));
-    return this.#hostSpawning;
-  }
-
-  #linked(instance: Instance, link: InstanceLink) {
-    if (this.#instances.get(instance.id) !== instance) {
-      link.close();
-      return;
-    }
-    instance.link = link;
-    link.onFrame = (f) => this.#onInstanceFrame(instance, f);
-    link.onClose = () => this.#onLinkClosed(instance);
-    link.start();
-  }
-
-  /** What a pool host says about its workers and itself. */
-  #onHostFrame(host: HostProcess, f: Frame) {
-    switch (f.type) {
-      case FrameType.InstanceFailed: {
-        const i = this.#instances.get(f.stream);
-        if (i && i.host === host) this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
-        return;
-      }
-      case FrameType.Heartbeat: {
-        host.rss = parseJson<{ rss: number }>(f.payload).rss;
-        if (host.rss > this.deps.limits.maxHostRssMb * 1024 * 1024) {
-          this.lastError = `memory limit of ${this.deps.limits.maxHostRssMb} MiB exceeded`;
-          host.kill(`${this.spec.revision}: ${this.lastError}`);
-        }
-        return;
-      }
-    }
-  }
-
-  /** What an instance says over its link: its state, its stats, and its requests' responses. */
-  #onInstanceFrame(i: Instance, f: Frame) {
-    switch (f.type) {
-      case FrameType.InstanceReady: {
-        if (this.#instances.get(i.id) !== i || i.state !== "starting") return;
-        i.state = "ready";
-        i.onStarted?.();
-        i.onStarted = undefined;
-        if (this.#coldSince !== null) {
-          this.#coldStarts.push(Date.now() - this.#coldSince);
-          this.#coldSince = null;
-        }
-        // Waiting requests first; bookkeeping (a log line, a status write) after.
-        this.#drainQueue();
-        const now = performance.now();
-        setTimeout(() => {
-          this.deps.log.info(
-            `${this.spec.revision}: instance ${i.id} ready in ${(now - i.startedAt).toFixed(1)} ms ` +
-              `(host ${(i.hostAt - i.startedAt).toFixed(1)} ms, code ${(now - i.hostAt).toFixed(1)} ms)`,
-          );
-          this.deps.onScaleChange?.();
-          if (this.#liveCount() !== this.#desired) this.#converge();
-        }, 0);
-        return;
-      }
-      case FrameType.InstanceFailed:
-        if (this.#instances.get(i.id) === i) {
-          this.#instanceFailed(i, parseJson<{ error: string }>(f.payload).error);
-        }
-        return;
-      case FrameType.Pong:
-        this.#pongWaiters.get(i.id)?.();
-        this.#pongWaiters.delete(i.id);
-        return;
-      case FrameType.Heartbeat: {
-        const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
-        i.heapUsed = s.heapUsed;
-        i.cpuMicros = s.cpuMicros;
-        return;
-      }
-      default:
-        this.#relays.get(f.stream)?.onFrame(f.type, f.payload);
-    }
-  }
-
-  /** The isolate went away (stopped, crashed, or its host died): its requests cannot finish. */
-  #onLinkClosed(instance: Instance) {
-    if (this.#instances.get(instance.id) === instance) {
-      this.#instanceFailed(instance, "its isolate went away");
-      return;
-    }
-    for (const relay of [...this.#relays.values()]) {
-      if (relay.instance === instance.id) {
-        relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
-      }
-    }
-  }
-
-  #liveCount(): number {
-    let live = this.#launching;
-    for (const i of this.#instances.values()) if (i.state !== "draining") live++;
-    return live;
-  }
-
-  #instanceFailed(instance: Instance, error: string) {
-    unlink(instance.slot);
+  #onLost(instance: Instance, error: string) {
     this.lastError = error;
-    this.deps.log.warn(`${this.spec.revision}: instance ${instance.id} failed: ${error}`);
-    this.#instances.delete(instance.id);
-    instance.link?.close();
-    instance.onStarted?.(error);
-    for (const relay of this.#relays.values()) {
+    for (const relay of [...this.#relays.values()]) {
       if (relay.instance === instance.id) {
         relay.fail(502, `instance of "${this.spec.revision}" failed: ${error}`);
       }
     }
-    this.#refuseAllIfNoInstances();
-    this.deps.onScaleChange?.();
+    // With nothing starting or running, held requests cannot be served: answer them now.
+    if (this.#instances.live > 0) return;
+    for (const settle of this.#firstStart.splice(0)) settle(error);
+    this.#activator.refuseAll(() =>
+      errorResponse(502, `revision "${this.spec.revision}" could not start: ${this.lastError}`)
+    );
   }
-
-  #onHostExit(host: HostProcess, reason: string) {
-    if (this.#host === host) this.#host = null;
-    let lost = 0;
-    for (const [id, i] of this.#instances) {
-      if (i.host !== host) continue;
-      this.#instances.delete(id);
-      unlink(i.slot);
-      i.onStarted?.(`the pool host ${reason}`);
-      lost++;
-    }
-    for (const relay of [...this.#relays.values()]) {
-      relay.fail(502, `instance of "${this.spec.revision}" crashed mid-request`);
-    }
-    if (lost > 0 && !this.#stopped) {
-      this.deps.log.warn(`${this.spec.revision}: pool host ${host.pid} ${reason}; ${lost} instance(s) lost`);
-    }
-    this.deps.onScaleChange?.();
-    // Waiting requests get fresh instances; otherwise instances come back on the next request.
-    if (this.#queue.length > 0) this.#converge();
-    else this.#desired = 0;
-  }
-
-  /** With nothing starting or running, queued requests cannot be served: answer them now. */
-  #refuseAllIfNoInstances() {
-    if (this.#instances.size > 0 || this.#launching > 0) return;
-    this.#desired = 0;
-    for (const w of this.#queue.splice(0)) {
-      w.refuse(errorResponse(502, `revision "${this.spec.revision}" could not start: ${this.lastError}`));
-    }
-  }
-
-  #stopInstance(instance: Instance) {
-    this.#instances.delete(instance.id);
-    if (!instance.host.gone) instance.host.send(FrameType.StopInstance, instance.id);
-    instance.link?.close();
-    unlink(instance.slot);
-    if (this.#desired === 0 && this.#instances.size === 0 && this.#queue.length === 0 && this.#host) {
-      this.#host.kill("scaled to zero");
-      this.#host = null;
-    }
-    this.deps.onScaleChange?.();
-  }
-}
-
-function unlink(slot: string) {
-  Deno.remove(slot).catch(() => {});
 }

@@ -1,77 +1,60 @@
-/** Owns one pool per revision, the host socket, and the limits every instance runs under. */
+/** Owns one pool per revision, the pool hosts they share, and the limits every instance runs under. */
 import { HostListener } from "./host_listener.ts";
 import { RevisionPool, type RevisionRuntimeSpec } from "./revision_pool.ts";
 import { HostProcess } from "./host_process.ts";
+import { HostPool } from "./host_pool.ts";
+import { HostLauncher } from "./host_launcher.ts";
+import { systemClock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
-import { INSTANCE_DEFAULTS } from "../config.ts";
-
-/** How long after taking a warm host its replacement is spawned. */
-const REFILL_DELAY_MS = 250;
+import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.ts";
 
 export interface SupervisorOptions {
   denoDir?: string;
   log: Logger;
   limits?: Partial<typeof INSTANCE_DEFAULTS>;
-  /** Called when a pool's ready or desired instance count changes. */
+  /** Which revisions share a pool host process. */
+  hostSharing?: HostSharing;
+  /** Called when a pool's ready or desired instance count changes, or it is quarantined. */
   onScaleChange?: (namespace: string, revision: string) => void;
-  /** Called when a request waits at a revision with no instance (the activator's poke). */
+  /** Called when the activator holds a request and asks for capacity (the autoscaler's poke). */
   onColdRequest?: (namespace: string, revision: string) => void;
 }
 
 export class Supervisor {
   #pools = new Map<string, RevisionPool>();
-  /** Pool hosts spawned ahead of need, each with an idle worker: scaling from zero spawns nothing. */
-  #warm: HostProcess[] = [];
-  #warming = 0;
-  #stopped = false;
+  #nextInstanceId = 1;
+  readonly hosts: HostPool<HostProcess>;
   readonly limits: typeof INSTANCE_DEFAULTS;
 
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
+    this.hosts = new HostPool({
+      spawn: () => this.#spawn(),
+      sharing: opts.hostSharing ?? SERVE_DEFAULTS.hostSharing,
+      warmHosts: this.limits.warmHosts,
+      instancesPerHost: this.limits.instancesPerHost,
+      maxHostRssMb: this.limits.maxHostRssMb,
+      log: opts.log.child("hosts"),
+      onQuarantine: (key) => {
+        const [namespace, revision] = key.split("/");
+        opts.onScaleChange?.(namespace, revision);
+      },
+    });
   }
 
   static async start(opts: SupervisorOptions): Promise<Supervisor> {
     const supervisor = new Supervisor(await HostListener.open(), opts);
-    supervisor.#refillWarm();
+    supervisor.hosts.start();
     return supervisor;
   }
 
-  /** A host for a revision: a warm one if ready (and another starts warming), else a fresh spawn. */
-  async acquireHost(log: Logger): Promise<HostProcess> {
-    const warm = this.#warm.shift();
-    // Spawning is slow and synchronous in part: let this cold start finish first.
-    setTimeout(() => this.#refillWarm(), REFILL_DELAY_MS);
-    if (warm && !warm.gone) {
-      warm.onExit = () => {};
-      return warm;
-    }
-    return await this.#spawn(log);
-  }
-
-  #spawn(log: Logger): Promise<HostProcess> {
+  #spawn(): Promise<HostProcess> {
     return HostProcess.spawn({
       listener: this.listener,
       limits: { maxHeapMb: this.limits.maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
-      log,
+      log: this.opts.log.child("host"),
     });
-  }
-
-  #refillWarm() {
-    while (!this.#stopped && this.#warm.length + this.#warming < this.limits.warmHosts) {
-      this.#warming++;
-      this.#spawn(this.opts.log.child("warm-host"))
-        .then((host) => {
-          if (this.#stopped) return host.kill("the supervisor stopped");
-          host.onExit = () => {
-            this.#warm = this.#warm.filter((h) => h !== host);
-            this.#refillWarm();
-          };
-          this.#warm.push(host);
-        })
-        .catch((err) => this.opts.log.warn(`warming a pool host failed: ${err.message}`))
-        .finally(() => this.#warming--);
-    }
   }
 
   pool(namespace: string, revision: string): RevisionPool | undefined {
@@ -87,17 +70,25 @@ export class Supervisor {
     const key = `${spec.namespace}/${spec.revision}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = new RevisionPool(spec, {
-        acquireHost: (log) => this.acquireHost(log),
+      const launcher = new HostLauncher({
+        hosts: this.hosts,
         links: {
           port: this.listener.linkPort,
           expect: (token, timeoutMs, who) => this.listener.expect(token, timeoutMs, who),
         },
+        spec,
+        startTimeoutMs: this.limits.instanceStartTimeoutMs,
+      });
+      pool = new RevisionPool(spec, {
+        launcher,
+        clock: systemClock,
+        nextInstanceId: () => this.#nextInstanceId++,
         limits: this.limits,
         log: this.opts.log,
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
+        askCapacity: () => this.opts.onColdRequest?.(spec.namespace, spec.revision),
+        quarantine: () => this.hosts.quarantineOf(key),
       });
-      pool.onColdRequest = () => this.opts.onColdRequest?.(spec.namespace, spec.revision);
       this.#pools.set(key, pool);
     }
     return pool;
@@ -112,10 +103,9 @@ export class Supervisor {
   }
 
   async stop(graceMs: number) {
-    this.#stopped = true;
-    for (const host of this.#warm.splice(0)) host.kill("the supervisor stopped");
     await Promise.all([...this.#pools.values()].map((p) => p.stop(graceMs)));
     this.#pools.clear();
+    this.hosts.stop();
     await this.listener.close();
   }
 }

@@ -10,10 +10,10 @@ import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts
 import type { DeliverySpec } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { validateKafkaBroker } from "./kafka_broker_spec.ts";
+import { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
 
 export const EVENTING_API_VERSION = "eventing.knative.dev/v1";
-export const BROKER_CLASS_ANNOTATION = "eventing.knative.dev/broker.class";
-export const DEFAULT_BROKER_CLASS = "MTChannelBasedBroker";
+export { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
 
 export interface BrokerStatus {
   observedGeneration?: number;

@@ -17,7 +17,7 @@
  */
 import type { FieldError } from "../../resources/field_errors.ts";
 import type { KObject } from "../../resources/meta.ts";
-import { BROKER_CLASS_ANNOTATION } from "./broker_resource.ts";
+import { BROKER_CLASS_ANNOTATION } from "./broker_class.ts";
 
 export const KAFKA_BROKER_CLASS = "Kafka";
 export const BOOTSTRAP_SERVERS_ANNOTATION = "kafka.eventing.knative.dev/bootstrap.servers";

@@ -1,0 +1,122 @@
+/**
+ * Starts a revision's instances in pool hosts: a host from the host pool, a code slot linked to the
+ * revision's bundle (the only path the isolate may read), the instance's own link back to the
+ * supervisor, and the Start frame. What the instance then says over its link becomes InstanceEvents.
+ */
+import { FrameType, jsonPayload, parseJson } from "../../runtime/protocol.ts";
+import type { StartInstance } from "../../runtime/host.ts";
+import type { HostProcess } from "./host_process.ts";
+import type { HostPool } from "./host_pool.ts";
+import type { HostConnection } from "./host_listener.ts";
+import { InstanceLink } from "./instance_link.ts";
+import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instance_set.ts";
+import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
+
+/** How long a dropped link waits for news of its host's death before it counts as the isolate's own, ms. */
+const LINK_LOSS_GRACE_MS = 250;
+
+/** Where instances connect back to (see HostListener). */
+export interface InstanceLinks {
+  port: number;
+  expect(token: string, timeoutMs: number, who: string): Promise<HostConnection>;
+}
+
+export interface HostLauncherOptions {
+  hosts: HostPool<HostProcess>;
+  links: InstanceLinks;
+  spec: RevisionRuntimeSpec;
+  /** How long an instance may take to connect its link, ms. */
+  startTimeoutMs: number;
+}
+
+export class HostLauncher implements InstanceLauncher {
+  readonly #key: string;
+
+  constructor(private readonly opts: HostLauncherOptions) {
+    this.#key = `${opts.spec.namespace}/${opts.spec.revision}`;
+  }
+
+  async launch(id: number, events: InstanceEvents): Promise<InstanceHandle> {
+    const { hosts, spec } = this.opts;
+    const host = await hosts.acquire(id, {
+      revisionKey: this.#key,
+      busy: events.busy,
+      failed: events.failed,
+      hostGone: events.hostGone,
+    });
+    const slot = host.claimSlot();
+    try {
+      await Deno.symlink(spec.bundleDir, slot);
+    } catch (err) {
+      hosts.release(host, id);
+      throw new Error(`linking the code for instance ${id} failed: ${(err as Error).message}`);
+    }
+    if (host.gone) {
+      Deno.remove(slot).catch(() => {});
+      throw new Error("its pool host went away while the code was being linked");
+    }
+    let link: InstanceLink | undefined;
+    let stopped = false;
+    const handle: InstanceHandle = {
+      hostPid: host.pid,
+      get link() {
+        return link!;
+      },
+      ping: () => link?.send(FrameType.Ping, id),
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        if (!host.gone) host.send(FrameType.StopInstance, id);
+        link?.close();
+        Deno.remove(slot).catch(() => {});
+        hosts.release(host, id);
+      },
+      killHost: (reason) => hosts.kill(host, this.#key, reason),
+    };
+    const token = crypto.randomUUID();
+    this.opts.links.expect(token, this.opts.startTimeoutMs, `instance ${id}`).then((c) => {
+      link = new InstanceLink(c.conn, c.reader, c.leftover);
+      if (stopped) return link.close();
+      link.onFrame = (f) => {
+        switch (f.type) {
+          case FrameType.InstanceReady:
+            return events.ready();
+          case FrameType.InstanceFailed:
+            return events.failed(parseJson<{ error: string }>(f.payload).error);
+          case FrameType.Pong:
+            return events.pong();
+          case FrameType.Heartbeat: {
+            const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
+            return events.stats(s.heapUsed, s.cpuMicros);
+          }
+          default:
+            return events.frame(f);
+        }
+      };
+      link.onClose = () => {
+        if (stopped) return;
+        // When a whole host dies, every link in it drops a moment before the host's exit is seen;
+        // the host pool must find these instances still there (and busy) to tell whom to blame.
+        const timer = setTimeout(lost, LINK_LOSS_GRACE_MS);
+        host.whenGone.then(lost);
+        function lost() {
+          clearTimeout(timer);
+          if (!stopped) events.failed("its isolate went away");
+        }
+      };
+      link.start();
+    }, () => {/* the instance set's start timeout reports it */});
+    const start: StartInstance = {
+      instance: id,
+      link: { port: this.opts.links.port, token },
+      slot,
+      moduleUrl: `file://${slot}/${spec.entry}`,
+      service: spec.service,
+      namespace: spec.namespace,
+      revision: spec.revision,
+      env: spec.env,
+    };
+    host.send(FrameType.StartInstance, id, jsonPayload(start));
+    return handle;
+  }
+}

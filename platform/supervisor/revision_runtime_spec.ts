@@ -1,0 +1,14 @@
+/** What a revision's instances need to run: its code, its environment and its request limits. */
+export interface RevisionRuntimeSpec {
+  namespace: string;
+  service: string;
+  revision: string;
+  /** The revision's code snapshot; the only directory its instances may read. */
+  bundleDir: string;
+  /** Its entry module, relative to bundleDir (`main.ts`). */
+  entry: string;
+  env: Record<string, string>;
+  /** Hard limit of requests in flight per instance; 0 = unlimited. */
+  containerConcurrency: number;
+  timeoutSeconds: number;
+}
