@@ -18,3 +18,10 @@ Deno.test("Kafka bootstrap servers that are not host:port are refused", () => {
   throws(() => loadServeConfig(["--kafka-bootstrap-servers", "k1:9092,nohost"], {}), ConfigError);
   throws(() => loadServeConfig([], { DENATIVE_KAFKA_BOOTSTRAP_SERVERS: " , " }), ConfigError);
 });
+
+Deno.test("the Kubernetes API port is 6443 unless --api-port or DENATIVE_API_PORT says otherwise", () => {
+  assertEquals(loadServeConfig([], {}).apiPort, 6443);
+  assertEquals(loadServeConfig([], { DENATIVE_API_PORT: "7443" }).apiPort, 7443);
+  assertEquals(loadServeConfig(["--api-port", "0"], { DENATIVE_API_PORT: "7443" }).apiPort, 0);
+  throws(() => loadServeConfig(["--api-port", "https"], {}), /--api-port: "https" is not a port/);
+});

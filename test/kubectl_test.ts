@@ -326,6 +326,8 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       assert.match(out, /KIND:\s+Service/);
       assert.match(out, /template\s+<Object> -required-/);
       assert.match(out, /traffic\s+<\[\]Object>/);
+      // Descriptions come from the zod schemas.
+      assert.match(out, /How requests split between Revisions/);
       const deeper = ok(
         await kubectl(["explain", "ksvc.spec.template.spec.containerConcurrency"]),
         "explain",
