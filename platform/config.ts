@@ -40,6 +40,8 @@ export const KUBE_API_DEFAULTS = {
   bookmarkIntervalMs: 30_000,
   /** The longest a watch stays open (Kubernetes: 30 to 60 minutes), s. */
   maxWatchSeconds: 1800,
+  /** Events waiting for a slow watch reader before its watch is ended (it lists and watches again). */
+  watchQueueLimit: 10_000,
 } as const;
 /**
  * Which revisions' instances share a pool host process: those of one `namespace` (default), each

@@ -41,3 +41,10 @@ Deno.test("pool hosts are shared per namespace unless --host-sharing or DENATIVE
   );
   throws(() => loadServeConfig(["--host-sharing", "pod"], {}), ConfigError);
 });
+
+Deno.test("the Kubernetes API port is 6443 unless --api-port or DENATIVE_API_PORT says otherwise", () => {
+  assertEquals(loadServeConfig([], {}).apiPort, 6443);
+  assertEquals(loadServeConfig([], { DENATIVE_API_PORT: "7443" }).apiPort, 7443);
+  assertEquals(loadServeConfig(["--api-port", "0"], { DENATIVE_API_PORT: "7443" }).apiPort, 0);
+  throws(() => loadServeConfig(["--api-port", "https"], {}), /--api-port: "https" is not a port/);
+});

@@ -18,6 +18,7 @@ import { type AdminApi, createAdminApi } from "./api/admin_api.ts";
 import { configMapKind, namespaceKind } from "./resources/core_kinds.ts";
 import { ensureTlsMaterial } from "./api/k8s/tls_material.ts";
 import { kubeconfigYaml, serverHost, writeKubeconfig } from "./api/k8s/kubeconfig.ts";
+import { type HttpsServer, serveHttps } from "./api/k8s/https_server.ts";
 import { renderMetrics } from "./api/metrics.ts";
 import { deployFunctionDir, findFunctionDirs, watchFunctionDirs } from "./serving/function_dirs.ts";
 import type { Service } from "./resources/service.ts";
@@ -35,7 +36,7 @@ export class PlatformNode {
   #extensions: ExtensionHandle[] = [];
   #autoscaler: Autoscaler | null = null;
   #admin: AdminApi | null = null;
-  #apiServer: Deno.HttpServer<Deno.NetAddr> | null = null;
+  #apiServer: HttpsServer | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -58,7 +59,7 @@ export class PlatformNode {
 
   /** The Kubernetes-compatible API's HTTPS port. */
   get apiPort(): number {
-    return this.#apiServer?.addr.port ?? 0;
+    return this.#apiServer?.port ?? 0;
   }
 
   static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
@@ -142,20 +143,14 @@ export class PlatformNode {
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
     const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
-    const apiServer = Deno.serve(
-      {
-        port: config.apiPort,
-        hostname: config.adminHost,
-        cert: tls.certPem,
-        key: tls.keyPem,
-        onListen: () => {},
-      },
+    const apiServer = await serveHttps(
+      { port: config.apiPort, hostname: config.adminHost, cert: tls.certPem, key: tls.keyPem },
       admin.app.fetch,
     );
     await writeKubeconfig(
       `${state}/kubeconfig`,
       kubeconfigYaml({
-        server: `https://${serverHost(config.adminHost)}:${apiServer.addr.port}`,
+        server: `https://${serverHost(config.adminHost)}:${apiServer.port}`,
         caPem: tls.caPem,
         token,
       }),
@@ -226,7 +221,7 @@ export class PlatformNode {
     await this.supervisor.stop(1000);
     this.#admin?.close();
     await Promise.race([
-      Promise.all([this.adminServer.shutdown(), this.#apiServer?.shutdown()]),
+      Promise.all([this.adminServer.shutdown(), this.#apiServer?.close()]),
       new Promise((r) => setTimeout(r, 1000)),
     ]);
     this.store.close();

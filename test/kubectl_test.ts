@@ -17,10 +17,12 @@ interface Run {
   stderr: string;
 }
 
-function kubectlFor(platform: Platform) {
-  return async (args: string[], stdin?: string): Promise<Run> => {
+/** kubectl's discovery cache goes to a directory of the test's own, removed with `cleanup`. */
+async function kubectlFor(platform: Platform) {
+  const cacheDir = await Deno.makeTempDir({ prefix: "denative-kubectl-cache-" });
+  const run = async (args: string[], stdin?: string): Promise<Run> => {
     const child = new Deno.Command(KUBECTL, {
-      args,
+      args: [`--cache-dir=${cacheDir}`, ...args],
       env: { KUBECONFIG: platform.kubeconfig },
       stdin: stdin === undefined ? "null" : "piped",
       stdout: "piped",
@@ -38,6 +40,10 @@ function kubectlFor(platform: Platform) {
       stderr: new TextDecoder().decode(out.stderr),
     };
   };
+  return Object.assign(run, {
+    cacheDir,
+    cleanup: () => Deno.remove(cacheDir, { recursive: true }),
+  });
 }
 
 function ok(run: Run, what: string): string {
@@ -66,7 +72,7 @@ const knativeYaml = conformanceSuite("knative-yaml");
 
 knativeYaml.test("kubectl: apply -f of Knative's documents creates them; applying again changes nothing", async () => {
   const platform = await Platform.start();
-  const kubectl = kubectlFor(platform);
+  const kubectl = await kubectlFor(platform);
   try {
     const files = knativeYaml.files(".yaml").filter((f) => !REFUSED.has(f));
     const ordered = [...files.filter((f) => !LATER.includes(f)), ...LATER.filter((f) => files.includes(f))];
@@ -99,12 +105,13 @@ knativeYaml.test("kubectl: apply -f of Knative's documents creates them; applyin
     assert.match(all, /broker\.eventing\.knative\.dev\/default/);
   } finally {
     await platform.stop();
+    await kubectl.cleanup();
   }
 });
 
 Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts, namespaces, secrets, explain", async (t) => {
   const platform = await Platform.start();
-  const kubectl = kubectlFor(platform);
+  const kubectl = await kubectlFor(platform);
   try {
     const image = await platform.uploadBundle(`${EXAMPLES}/hello`);
 
@@ -162,7 +169,7 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
 
     await t.step("get -w prints a change made meanwhile", async () => {
       const child = new Deno.Command(KUBECTL, {
-        args: ["get", "ksvc", "web", "-w", "--output-watch-events"],
+        args: [`--cache-dir=${kubectl.cacheDir}`, "get", "ksvc", "web", "-w", "--output-watch-events"],
         env: { KUBECONFIG: platform.kubeconfig },
         stdout: "piped",
         stderr: "piped",
@@ -326,6 +333,8 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       assert.match(out, /KIND:\s+Service/);
       assert.match(out, /template\s+<Object> -required-/);
       assert.match(out, /traffic\s+<\[\]Object>/);
+      // Descriptions come from the zod schemas.
+      assert.match(out, /How requests split between Revisions/);
       const deeper = ok(
         await kubectl(["explain", "ksvc.spec.template.spec.containerConcurrency"]),
         "explain",
@@ -334,5 +343,6 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
     });
   } finally {
     await platform.stop();
+    await kubectl.cleanup();
   }
 });

@@ -20,9 +20,11 @@ export type EnvVar = z.infer<typeof EnvVar>;
 
 export const Container = z.looseObject({
   name: z.string().optional(),
-  image: z.string().optional(),
-  env: z.array(EnvVar).optional(),
-});
+  image: z.string().optional().describe(
+    "The code bundle to run: bundle:sha256:<digest> (from POST /bundles).",
+  ),
+  env: z.array(EnvVar).optional().describe("Environment variables the function reads (Deno.env)."),
+}).describe("The function's container; its image is a code bundle reference (bundle:sha256:...).");
 export type Container = z.infer<typeof Container>;
 
 export const RevisionSpec = z.looseObject({
@@ -30,16 +32,17 @@ export const RevisionSpec = z.looseObject({
     1000,
     "must be between 0 and 1000",
   )
-    .optional(),
+    .optional().describe("Requests one instance handles at once; 0 is no limit."),
   timeoutSeconds: z.number().int().min(1, "must be between 1 and 600").max(600, "must be between 1 and 600")
-    .optional(),
+    .optional().describe("How long a request may take to start answering, seconds (default 300)."),
   responseStartTimeoutSeconds: z.number().int().min(0).max(600).optional(),
   idleTimeoutSeconds: z.number().int().min(0).max(600).optional(),
   containers: z.array(Container, { error: "is required: a list with one container" }).min(
     1,
     "must hold one container",
-  ).max(1, "Denative runs one container (the function) per revision"),
-});
+  ).max(1, "Denative runs one container (the function) per revision")
+    .describe("Exactly one container: the function."),
+}).describe("The revision to stamp out: its container and request limits.");
 export type RevisionSpec = z.infer<typeof RevisionSpec>;
 
 export const RevisionTemplate = z.looseObject({
@@ -49,24 +52,27 @@ export const RevisionTemplate = z.looseObject({
     annotations: z.record(z.string(), z.string()).optional(),
   }).optional(),
   spec: RevisionSpec,
-});
+}).describe("The template each new Revision is made from; changing it makes a new Revision.");
 export type RevisionTemplate = z.infer<typeof RevisionTemplate>;
 
 export const TrafficTarget = z.looseObject({
-  tag: DnsLabel.optional(),
-  revisionName: z.string().min(1).optional(),
+  tag: DnsLabel.optional().describe(
+    "Names a URL (tag-service.namespace.domain) that reaches this target only.",
+  ),
+  revisionName: z.string().min(1).optional().describe("The Revision that gets this share of traffic."),
   configurationName: z.string().optional(),
-  latestRevision: z.boolean().optional(),
+  latestRevision: z.boolean().optional().describe("Follow the latest ready Revision instead of a named one."),
   percent: z.number().int().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100")
-    .optional(),
+    .optional().describe("Share of requests, 0 to 100; all targets add up to 100."),
   url: z.string().optional(),
 }).meta(CLOSED_IN_OPENAPI);
 export type TrafficTarget = z.infer<typeof TrafficTarget>;
 
 export const ServiceSpec = z.looseObject({
   template: RevisionTemplate,
-  traffic: z.array(TrafficTarget).optional(),
-}).meta(CLOSED_IN_OPENAPI);
+  traffic: z.array(TrafficTarget).optional()
+    .describe("How requests split between Revisions; by default all go to the latest ready one."),
+}).meta(CLOSED_IN_OPENAPI).describe("A Service's desired state: its revision template and traffic split.");
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 
 export const ServiceDocument = z.looseObject({
@@ -74,7 +80,9 @@ export const ServiceDocument = z.looseObject({
   kind: z.literal("Service"),
   metadata: ObjectMeta,
   spec: ServiceSpec,
-});
+}).describe(
+  "A Knative Service: a function with its revisions and the route that splits traffic between them.",
+);
 
 export interface ResolvedTrafficTarget {
   tag?: string;

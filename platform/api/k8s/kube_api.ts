@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { apiVersionOf, type KindInfo, type KindRegistry } from "../../resources/kinds.ts";
 import type { KObject } from "../../resources/meta.ts";
 import type { FieldError } from "../../resources/field_errors.ts";
-import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
+import type { ResourceStore } from "../../store/resource_store.ts";
 import { KUBE_API_DEFAULTS } from "../../config.ts";
 import { statusBody } from "../status_body.ts";
 import * as errors from "./errors.ts";
@@ -29,10 +29,11 @@ import { parseFieldSelector, parseLabelSelector, type Selector, SelectorError } 
 import { ContinueError, pageOf } from "./list_page.ts";
 import { buildTable, type IncludeObject, wantsTable } from "./table.ts";
 import { WatchHub } from "./watch_hub.ts";
+import { watchStream } from "./watch_stream.ts";
 import { isObject, jsonPatch, mergePatch, PatchError, patchKindOf, strategicAsMerge } from "./patch.ts";
 import { serverSideApply } from "./server_side_apply.ts";
 import { type FieldValidation, OpenApi } from "./openapi.ts";
-import { decodeKubeProtobuf, PROTOBUF_TYPE, ProtobufError } from "./protobuf.ts";
+import { RequestBodies } from "./request_body.ts";
 
 export interface KubeApiDeps {
   store: ResourceStore;
@@ -48,8 +49,6 @@ export interface KubeApi {
   /** Ends every open watch (at shutdown). */
   close(): void;
 }
-
-const MAX_BODY_BYTES_DEFAULT = 8 * 1024 * 1024;
 
 export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
   const { store, kinds } = deps;
@@ -118,9 +117,11 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         if (name !== undefined) throw errors.methodNotAllowed("POST goes to a collection");
         if (kind.readOnly) throw readOnlyKind(kind);
         const doc = await readDocument(req);
-        const given = (doc.metadata as { name?: string } | undefined)?.name;
+        const meta = (isObject(doc.metadata) ? doc.metadata : {}) as { name?: string; generateName?: string };
+        const given = meta.name || (meta.generateName ? generatedName(meta.generateName) : undefined);
         if (!given) throw errors.invalid(kind, "", [{ path: "metadata.name", message: "is required" }]);
-        return respond(req, kind, save(req, kind, needNs(kind, ns), given, doc, "create", dryRun), 201);
+        const named = { ...doc, metadata: { ...meta, name: given } };
+        return respond(req, kind, save(req, kind, needNs(kind, ns), given, named, "create", dryRun), 201);
       }
       case "PUT": {
         if (name === undefined) throw errors.methodNotAllowed("PUT goes to a named object");
@@ -222,118 +223,48 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
   /** Newline-delimited watch events; see WatchHub for resuming from a resourceVersion. */
   function watch(req: Request, kind: KindInfo, ns: string | undefined): Response {
     const q = new URL(req.url).searchParams;
-    const selector = selectorOf(q);
     const rvParam = q.get("resourceVersion");
     const from = rvParam && rvParam !== "0" ? Number(rvParam) : undefined;
     if (from !== undefined && !Number.isInteger(from)) {
       throw errors.badRequest(`resourceVersion "${rvParam}" is not a version`);
     }
-    const timeoutSeconds = Math.min(
-      Number(q.get("timeoutSeconds") ?? KUBE_API_DEFAULTS.maxWatchSeconds) ||
-        KUBE_API_DEFAULTS.maxWatchSeconds,
-      KUBE_API_DEFAULTS.maxWatchSeconds,
-    );
-    const bookmarks = q.get("allowWatchBookmarks") === "true";
+    const limit = KUBE_API_DEFAULTS.maxWatchSeconds;
+    const timeoutSeconds = Math.min(Number(q.get("timeoutSeconds") ?? limit) || limit, limit);
     const asTable = wantsTable(req.headers.get("accept"));
-    const encoder = new TextEncoder();
     let first = true;
-    const encode = (type: string, obj: KObject) => {
-      let object: unknown = presentOf(kind, obj);
-      if (asTable) {
-        object = buildTable([object as KObject], { ...tableOptions(kind, req), withColumns: first });
+    const body = watchStream({
+      hub,
+      from,
+      current: () => store.list(kind.kind, ns),
+      inScope: (o) => o.kind === kind.kind && (ns === undefined || o.metadata.namespace === ns),
+      selector: selectorOf(q),
+      render(obj) {
+        const shown = presentOf(kind, obj);
+        if (!asTable) return shown;
+        // Only the first Table of a watch carries the column definitions, as the API server does.
+        const table = buildTable([shown], { ...tableOptions(kind, req), withColumns: first });
         first = false;
-      }
-      return encoder.encode(JSON.stringify({ type, object }) + "\n");
-    };
-    const inScope = (o: KObject) => o.kind === kind.kind && (ns === undefined || o.metadata.namespace === ns);
-
-    let cleanup = () => {};
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const send = (type: string, obj: KObject) => {
-          try {
-            controller.enqueue(encode(type, obj));
-          } catch { /* closed */ }
-        };
-        if (from === undefined) {
-          for (const obj of store.list(kind.kind, ns).filter(selector)) send("ADDED", obj);
-        }
-        const stop = hub.listen(from, (event: WatchEvent) => {
-          if (!inScope(event.object)) return;
-          const now = selector(event.object);
-          const before = event.old ? selector(event.old) : false;
-          if (event.type === "MODIFIED") {
-            if (now && before) send("MODIFIED", event.object);
-            else if (now) send("ADDED", event.object);
-            else if (before) send("DELETED", event.object);
-          } else if (now) {
-            send(event.type, event.object);
-          }
-        });
-        if (!stop) {
-          controller.enqueue(encoder.encode(
-            JSON.stringify({
-              type: "ERROR",
-              object: {
-                kind: "Status",
-                apiVersion: "v1",
-                metadata: {},
-                status: "Failure",
-                message: `too old resource version: ${from} (${hub.version})`,
-                reason: "Expired",
-                code: 410,
-              },
-            }) + "\n",
-          ));
-          controller.close();
-          return;
-        }
-        const bookmark = bookmarks
-          ? setInterval(() => {
-            try {
-              controller.enqueue(encoder.encode(
-                JSON.stringify({
-                  type: "BOOKMARK",
-                  object: {
-                    kind: kind.kind,
-                    apiVersion: apiVersionOf(kind),
-                    metadata: { resourceVersion: String(hub.version) },
-                  },
-                }) + "\n",
-              ));
-            } catch { /* closed */ }
-          }, deps.bookmarkIntervalMs ?? KUBE_API_DEFAULTS.bookmarkIntervalMs)
-          : undefined;
-        const timer = setTimeout(() => {
-          cleanup();
-          try {
-            controller.close();
-          } catch { /* closed */ }
-        }, timeoutSeconds * 1000);
-        cleanup = () => {
-          stop();
-          clearInterval(bookmark);
-          clearTimeout(timer);
-          closers.delete(end);
-        };
-        const end = () => {
-          cleanup();
-          try {
-            controller.close();
-          } catch { /* closed */ }
-        };
-        closers.add(end);
+        return table;
       },
-      cancel() {
-        cleanup();
+      bookmark: q.get("allowWatchBookmarks") === "true"
+        ? {
+          everyMs: deps.bookmarkIntervalMs ?? KUBE_API_DEFAULTS.bookmarkIntervalMs,
+          object: () => ({
+            kind: kind.kind,
+            apiVersion: apiVersionOf(kind),
+            metadata: { resourceVersion: String(hub.version) },
+          }),
+        }
+        : undefined,
+      timeoutMs: timeoutSeconds * 1000,
+      maxQueued: KUBE_API_DEFAULTS.watchQueueLimit,
+      register(end) {
+        closers.add(end);
+        return () => closers.delete(end);
       },
     });
     return new Response(body, {
-      headers: {
-        "content-type": "application/json",
-        "cache-control": "no-cache",
-        "transfer-encoding": "chunked",
-      },
+      headers: { "content-type": "application/json", "cache-control": "no-cache" },
     });
   }
 
@@ -639,60 +570,10 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     if (warnings.length) pendingWarnings.set(req, warnings);
   }
 
-  async function readBody(req: Request): Promise<string> {
-    return new TextDecoder().decode(await readBytes(req));
-  }
-
-  async function readBytes(req: Request): Promise<Uint8Array> {
-    const len = Number(req.headers.get("content-length") ?? 0);
-    if (len > (deps.maxBodyBytes ?? MAX_BODY_BYTES_DEFAULT)) {
-      throw new HTTPException(413, {
-        res: statusBody(413, "RequestEntityTooLarge", "the body is too large"),
-      });
-    }
-    return new Uint8Array(await req.arrayBuffer());
-  }
-
-  /** A JSON or YAML document, by Content-Type (JSON when it does not say; `prefer` for apply bodies). */
-  async function readDocument(
-    req: Request,
-    prefer: "json" | "yaml" = "json",
-  ): Promise<Record<string, unknown>> {
-    const type = req.headers.get("content-type") ?? "";
-    if (type.startsWith(PROTOBUF_TYPE)) {
-      try {
-        return decodeKubeProtobuf(await readBytes(req));
-      } catch (err) {
-        if (err instanceof ProtobufError) {
-          throw errors.unsupportedMediaType(`${PROTOBUF_TYPE} (${err.message})`);
-        }
-        throw err;
-      }
-    }
-    const text = await readBody(req);
-    const yaml = /yaml/i.test(type) || prefer === "yaml";
-    let doc: unknown;
-    try {
-      doc = yaml ? YAML.parse(text) : JSON.parse(text);
-    } catch (err) {
-      throw errors.badRequest(`the body is not valid ${yaml ? "YAML" : "JSON"}: ${(err as Error).message}`);
-    }
-    if (!isObject(doc)) throw errors.badRequest("the body must be one object document");
-    return doc;
-  }
-
-  async function readDeleteOptions(
-    req: Request,
-  ): Promise<{ preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }> {
-    const text = await readBody(req);
-    if (!text.trim()) return {};
-    try {
-      const doc = JSON.parse(text);
-      return isObject(doc) ? doc : {};
-    } catch {
-      throw errors.badRequest("the DeleteOptions body is not valid JSON");
-    }
-  }
+  const body = new RequestBodies(deps.maxBodyBytes);
+  const readBody = (req: Request) => body.text(req);
+  const readDocument = (req: Request, prefer?: "json" | "yaml") => body.document(req, prefer);
+  const readDeleteOptions = (req: Request) => body.deleteOptions(req);
 
   return {
     close() {
@@ -700,6 +581,13 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       hub.close();
     },
   };
+}
+
+/** `generateName` plus five random characters, as the API server makes them. */
+function generatedName(prefix: string): string {
+  const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(5));
+  return prefix + [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
 }
 
 function readOnlyKind(kind: KindInfo) {

@@ -194,3 +194,14 @@ Deno.test("kube api: writes answer what a GET shows: a Secret's values never com
     assert.equal(atob(store.get<any>("Secret", "default", "s")!.data.token), "t0p");
   });
 });
+
+Deno.test("kube api: create with generateName makes a name", async () => {
+  await withApi(async (app) => {
+    const doc = { ...svcDoc(""), metadata: { generateName: "job-" } };
+    const res = await send(app, SVC, "POST", doc);
+    assert.equal(res.status, 201);
+    assert.match((await res.json()).metadata.name, /^job-[a-z0-9]{5}$/);
+    const none = await send(app, SVC, "POST", { ...svcDoc(""), metadata: {} });
+    assert.equal(none.status, 422);
+  });
+});

@@ -26,7 +26,7 @@ export function kindSchema(kind: KindInfo): JsonSchema {
   const { [PRESERVE]: _loose, ...top } = derived;
   return {
     ...top,
-    description: `${kind.kind} (${apiVersionOf(kind)}), as Denative validates it.`,
+    description: derived.description ?? `${kind.kind} (${apiVersionOf(kind)}), as Denative validates it.`,
     type: "object",
     properties: {
       ...props,
@@ -130,6 +130,7 @@ const LIST_PARAMS = [
 
 export class OpenApi {
   #cache = new Map<string, unknown>();
+  #schemas = new Map<KindInfo, JsonSchema>();
 
   constructor(private readonly kinds: KindRegistry) {}
 
@@ -156,7 +157,13 @@ export class OpenApi {
 
   unknownFields(kind: KindInfo, doc: Record<string, unknown>): string[] {
     const { metadata: _m, status: _s, ...rest } = doc;
-    return unknownFieldsIn(kindSchema(kind), rest);
+    return unknownFieldsIn(this.#schemaOf(kind), rest);
+  }
+
+  #schemaOf(kind: KindInfo): JsonSchema {
+    let schema = this.#schemas.get(kind);
+    if (!schema) this.#schemas.set(kind, schema = kindSchema(kind));
+    return schema;
   }
 
   #build(gv: string) {
@@ -167,7 +174,7 @@ export class OpenApi {
     const paths: Record<string, unknown> = {};
     for (const kind of kinds) {
       const name = schemaName(kind);
-      schemas[name] = kindSchema(kind);
+      schemas[name] = this.#schemaOf(kind);
       schemas[`${name}List`] = {
         type: "object",
         properties: {
