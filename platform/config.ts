@@ -65,6 +65,11 @@ export interface ServeConfig {
    * `kafka.eventing.knative.dev/bootstrap.servers` annotation.
    */
   kafkaBootstrapServers: string[];
+  /**
+   * The NATS servers (`nats://host:port`, comma-separated) of NatsJetStreamChannels without a
+   * `config-nats` ConfigMap and of NatsJetStreamSources without `spec.servers`.
+   */
+  natsServers: string;
 }
 
 /**
@@ -105,6 +110,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   quiet: false,
   autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
   kafkaBootstrapServers: ["127.0.0.1:9092"],
+  natsServers: "nats://127.0.0.1:4222",
 };
 
 export class ConfigError extends Error {}
@@ -155,6 +161,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       token: { type: "string" },
       quiet: { type: "boolean" },
       "kafka-bootstrap-servers": { type: "string" },
+      "nats-servers": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -182,6 +189,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       pick("kafka-bootstrap-servers"),
       d.kafkaBootstrapServers,
     ),
+    natsServers: pick("nats-servers") ?? d.natsServers,
   };
 }
 
