@@ -96,6 +96,11 @@ export interface ServeConfig {
   kafkaBootstrapServers: string[];
   /** Which revisions share a pool host process (`--host-sharing`). */
   hostSharing: HostSharing;
+  /**
+   * The NATS servers (`nats://host:port`, comma-separated) of NatsJetStreamChannels without a
+   * `config-nats` ConfigMap and of NatsJetStreamSources without `spec.servers`.
+   */
+  natsServers: string;
 }
 
 /**
@@ -142,6 +147,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   autoscaler: DEFAULT_AUTOSCALER_DEFAULTS,
   kafkaBootstrapServers: ["127.0.0.1:9092"],
   hostSharing: "namespace",
+  natsServers: "nats://127.0.0.1:4222",
 };
 
 export class ConfigError extends Error {}
@@ -203,6 +209,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "log-format": { type: "string" },
       "kafka-bootstrap-servers": { type: "string" },
       "host-sharing": { type: "string" },
+      "nats-servers": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -233,6 +240,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       d.kafkaBootstrapServers,
     ),
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
+    natsServers: pick("nats-servers") ?? d.natsServers,
   };
 }
 

@@ -7,6 +7,7 @@ import { messagingExtension } from "./eventing/messaging/messaging_extension.ts"
 import { flowsExtension } from "./eventing/flows/flows_extension.ts";
 import { redisExtension } from "./redis/redis_extension.ts";
 import { rabbitmqExtension } from "./rabbitmq/rabbitmq_extension.ts";
+import { natsExtension } from "./nats/nats_extension.ts";
 
 export const EXTENSIONS: PlatformExtension[] = [
   brokerExtension,
@@ -16,4 +17,5 @@ export const EXTENSIONS: PlatformExtension[] = [
   flowsExtension,
   redisExtension,
   rabbitmqExtension,
+  natsExtension,
 ];

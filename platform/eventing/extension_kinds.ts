@@ -9,6 +9,7 @@ import { messagingKinds } from "./messaging/messaging_kinds.ts";
 import { flowKinds } from "./flows/flows_extension.ts";
 import { redisKinds } from "../redis/redis_extension.ts";
 import { rabbitmqKinds } from "../rabbitmq/rabbitmq_extension.ts";
+import { natsSourceKinds } from "../nats/nats_extension.ts";
 
 export function EXTENSION_KINDS(): KindInfo[] {
   return [

@@ -1,7 +1,11 @@
-/** The `messaging.knative.dev` kinds the admin API serves: Channels, InMemoryChannels, Subscriptions. */
+/**
+ * The `messaging.knative.dev` kinds the admin API serves: Channels, InMemoryChannels, Subscriptions
+ * and NatsJetStreamChannels.
+ */
 import type { KindInfo } from "../../resources/kinds.ts";
 import { parseChannel, parseInMemoryChannel } from "./channel_resource.ts";
 import { parseSubscription } from "./subscription_resource.ts";
+import { parseNatsJetStreamChannel } from "../../nats/nats_jetstream_channel.ts";
 
 export function messagingKinds(): KindInfo[] {
   const group = "messaging.knative.dev";
@@ -15,5 +19,12 @@ export function messagingKinds(): KindInfo[] {
       parse: parseInMemoryChannel,
     },
     { group, version: "v1", plural: "subscriptions", kind: "Subscription", parse: parseSubscription },
+    {
+      group,
+      version: "v1alpha1",
+      plural: "natsjetstreamchannels",
+      kind: "NatsJetStreamChannel",
+      parse: parseNatsJetStreamChannel,
+    },
   ];
 }

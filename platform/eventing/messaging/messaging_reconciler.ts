@@ -36,7 +36,7 @@ export interface MessagingReconcilerDeps {
   /** The connection check of implementations that have a server (NATS); none for InMemoryChannel. */
   connectionOf?: (kind: string, namespace: string, name: string) => Check | undefined;
   /** A subscription was deleted (its undelivered events can go). */
-  subscriptionDeleted?: (uid: string) => void;
+  subscriptionDeleted?: (uid: string, subscription: Subscription) => void;
   /** Called after each pass (implementations follow the index). */
   afterPass?: () => void;
   log: Logger;
@@ -208,7 +208,7 @@ export class MessagingReconciler {
     if (e.type === "DELETED") {
       if (obj.kind === "Subscription" && obj.metadata.uid) {
         this.deps.delivery.forget(obj.metadata.uid);
-        this.deps.subscriptionDeleted?.(obj.metadata.uid);
+        this.deps.subscriptionDeleted?.(obj.metadata.uid, obj as Subscription);
       }
       deleteOwned(this.deps.store, obj);
     }

@@ -42,8 +42,13 @@ export interface QueueSourceRunnerDeps {
   sender: Pick<EventSender, "send">;
   clock: Clock;
   log: Logger;
-  /** The current target (it changes when the sink appears, moves or goes). */
-  target(): DeliveryTarget;
+  /** The current target (it changes when the sink appears, moves or goes); unused with `deliver`. */
+  target?(): DeliveryTarget;
+  /**
+   * Delivers an event itself instead (a channel's subscription, which has replies); resolves true
+   * when the message is done and may be acknowledged.
+   */
+  deliver?(event: QueueMessage["event"], stop: AbortSignal): Promise<boolean>;
   /** The connection state or the backlog changed. */
   onChange(): void;
 }
@@ -115,11 +120,15 @@ export class QueueSourceRunner {
 
   async #handle(message: QueueMessage) {
     if (message.redelivered) this.counters.redelivered++;
+    if (this.deps.deliver) {
+      if (await this.deps.deliver(message.event, this.#stop.signal)) await message.ack();
+      return;
+    }
     const result = await deliverRecord(message.event, {
       sender: this.deps.sender,
       clock: this.deps.clock,
       stop: this.#stop.signal,
-      target: () => this.deps.target(),
+      target: () => this.deps.target!(),
       onOutcome: (outcome) => {
         if (outcome.kind === "delivered") this.counters.delivered++;
         else if (outcome.kind === "dead-lettered") this.counters.deadLettered++;
