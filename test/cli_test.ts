@@ -3,15 +3,7 @@
  * runs it, with DENATIVE_ADMIN and DENATIVE_TOKEN pointing at a platform started on free ports.
  */
 import assert from "node:assert/strict";
-import { Platform } from "./harness.ts";
-
-const ROOT = new URL("../", import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { Platform, type Run, runDn } from "./harness.ts";
 
 async function functionDir(parent: string, name: string, body: string): Promise<string> {
   const dir = `${parent}/${name}`;
@@ -26,30 +18,7 @@ async function functionDir(parent: string, name: string, body: string): Promise<
 Deno.test("dn deploys, lists, splits traffic, applies and explains failures against a running platform", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "denative-cli-test-" });
   const platform = await Platform.start({ functions: { hello: await functionDir(tmp, "v1/hello", "v1") } });
-  const env = {
-    NO_COLOR: "1",
-    DENATIVE_ADMIN: `http://127.0.0.1:${platform.adminPort}`,
-    DENATIVE_TOKEN: platform.token,
-  };
-
-  async function dn(args: string[], stdin?: string): Promise<Run> {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", `${ROOT}platform/cli/main.ts`, ...args],
-      cwd: ROOT,
-      env,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (stdin !== undefined) {
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(stdin));
-      await writer.close();
-    }
-    const out = await child.output();
-    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-  }
+  const dn = (args: string[], stdin?: string): Promise<Run> => runDn(platform, args, stdin);
 
   const call = async (service: string, tag?: string) =>
     await (await platform.call(service, "/", { tag })).text();

@@ -7,34 +7,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import YAML from "yaml";
 import { Ajv } from "ajv";
-import { EXAMPLES, FIXTURES, Platform, tempDir } from "./harness.ts";
+import { EXAMPLES, FIXTURES, Platform, runDn, tempDir } from "./harness.ts";
 import { conformanceSuite } from "./conformance.ts";
 import { RESOURCE_KINDS } from "../platform/cli/resource_kinds.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const CRDS = conformanceSuite("knative-crds");
 
-async function dn(platform: Platform, args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}platform/cli/main.ts`, ...args],
-    env: {
-      NO_COLOR: "1",
-      DENATIVE_ADMIN: `http://127.0.0.1:${platform.adminPort}`,
-      DENATIVE_TOKEN: platform.token,
-    },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  assert.equal(out.code, 0, `dn ${args.join(" ")}: ${text(out.stderr)}`);
-  return text(out.stdout);
+async function dn(platform: Platform, args: string[], stdin?: string): Promise<string> {
+  const run = await runDn(platform, args, stdin);
+  assert.equal(run.code, 0, `dn ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
 }
 
 /** What a Containerfile says: working directory, environment and entrypoint. */

@@ -335,6 +335,50 @@ export async function copyDir(src: string, dest: string) {
   }
 }
 
+/** What a finished command printed and how it ended. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, feeding it `stdin` when given (else no standard input). */
+export async function runCommand(
+  command: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+): Promise<Run> {
+  const child = new Deno.Command(command, {
+    args,
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(opts.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/** Runs `dn` against a platform (its admin URL and token in the environment). */
+export function runDn(platform: Platform, args: string[], stdin?: string): Promise<Run> {
+  return runCommand(Deno.execPath(), ["run", "--allow-all", `${ROOT}platform/cli/main.ts`, ...args], {
+    cwd: ROOT,
+    env: {
+      NO_COLOR: "1",
+      DENATIVE_ADMIN: `http://127.0.0.1:${platform.adminPort}`,
+      DENATIVE_TOKEN: platform.token,
+    },
+    stdin,
+  });
+}
+
 /** A Service document for a bundle image, with optional template spec fields and traffic. */
 export function serviceDoc(
   name: string,

@@ -35,7 +35,7 @@ import { findJava } from "../java_runtime.ts";
 import { ensureKafkaJars } from "./kafka_jars.ts";
 import { formatStorage } from "./kafka_storage.ts";
 import { isPortFree, pickFreePort } from "../loopback_port.ts";
-import { withRunLock } from "../run_lock.ts";
+import { runDevServerCli } from "../dev_server_cli.ts";
 import { serverProperties } from "./server_properties.ts";
 
 /** The main class of the broker (`kafka-server-start.sh`) in Kafka 3.x and 4.x. */
@@ -158,26 +158,15 @@ async function runningPid(settings: DevBrokerSettings): Promise<number | undefin
   return pid !== undefined && await isServerProcess(pid, markers(settings)) ? pid : undefined;
 }
 
-const USAGE = "usage: deno run --allow-all devtools/kafka/dev_broker.ts up|down";
-
 /** CLI entry; returns the exit code. */
-export async function main(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if ((command !== "up" && command !== "down") || rest.length > 0) {
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    const settings = devBrokerSettings();
-    if (command === "up") console.log(await withRunLock(settings.runDir, () => up(settings)));
-    else await withRunLock(settings.runDir, () => down(settings));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof DevServerError)) throw error;
-    console.error(`kafka:${command}: ${error.message}`);
-    if (error.details) console.error(error.details);
-    return 1;
-  }
+export function main(args: readonly string[]): Promise<number> {
+  return runDevServerCli({
+    name: "kafka",
+    script: "devtools/kafka/dev_broker.ts",
+    settings: () => devBrokerSettings(),
+    up,
+    down,
+  }, args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

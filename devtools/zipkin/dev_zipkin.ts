@@ -14,7 +14,7 @@ import { findJava } from "../java_runtime.ts";
 import { isServerProcess, readPidFile, spawnJava, stopServer, writePidFile } from "../java_process.ts";
 import { isPortFree } from "../loopback_port.ts";
 import { runMaven } from "../maven.ts";
-import { withRunLock } from "../run_lock.ts";
+import { runDevServerCli } from "../dev_server_cli.ts";
 import { type ZipkinSettings, zipkinSettings } from "./zipkin_settings.ts";
 
 export const STARTUP_TIMEOUT_MS = 90_000;
@@ -140,25 +140,15 @@ async function runningPid(settings: ZipkinSettings): Promise<number | undefined>
   return pid !== undefined && await isServerProcess(pid, markers(settings)) ? pid : undefined;
 }
 
-const USAGE = "usage: deno run --allow-all devtools/zipkin/dev_zipkin.ts up|down";
-
-export async function main(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if ((command !== "up" && command !== "down") || rest.length > 0) {
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    const settings = zipkinSettings();
-    if (command === "up") console.log(await withRunLock(settings.runDir, () => up(settings)));
-    else await withRunLock(settings.runDir, () => down(settings));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof DevServerError)) throw error;
-    console.error(`zipkin:${command}: ${error.message}`);
-    if (error.details) console.error(error.details);
-    return 1;
-  }
+/** CLI entry; returns the exit code. */
+export function main(args: readonly string[]): Promise<number> {
+  return runDevServerCli({
+    name: "zipkin",
+    script: "devtools/zipkin/dev_zipkin.ts",
+    settings: () => zipkinSettings(),
+    up,
+    down,
+  }, args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

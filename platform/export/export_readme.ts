@@ -1,5 +1,5 @@
 /** The README an export directory gets: what is in it, and the steps from it to a running Knative. */
-import type { ExportResult } from "./exporter.ts";
+import type { ExportResult } from "./export_result.ts";
 
 export function exportReadme(result: ExportResult): string {
   const lines = [

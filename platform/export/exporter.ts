@@ -15,11 +15,11 @@ import {
   type ExportedDoc,
   exportService,
   scheduleScaledObject,
-  type SecretReference,
   secretReference,
   serviceContainer,
 } from "./export_documents.ts";
 import { exportReadme } from "./export_readme.ts";
+import type { ExportResult } from "./export_result.ts";
 
 const RUNTIME_DIR = new URL("../../runtime/", import.meta.url);
 const ENTRY_FILES = ["main.ts", "main.js", "main.mjs", "main.tsx"];
@@ -42,22 +42,6 @@ export interface ExportOptions {
   /** Resolves the build context's dependencies into its deno_dir (the default runs `deno cache`). */
   resolve?: (contextDir: string, spec: ImageSpec) => Promise<void>;
   log?: (line: string) => void;
-}
-
-export interface ExportedService {
-  namespace: string;
-  name: string;
-  image: string;
-  /** The build context, relative to the export directory. */
-  context: string;
-  spec: ImageSpec;
-}
-
-export interface ExportResult {
-  services: ExportedService[];
-  /** Document files, relative to the export directory. */
-  documents: string[];
-  secrets: SecretReference[];
 }
 
 export class ExportError extends Error {}
