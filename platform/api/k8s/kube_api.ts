@@ -325,6 +325,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         ...(existing?.status ? { status: existing.status } : {}),
       });
     }
+    if (!kind.clusterScoped) ensureNamespace(store, kinds, ns);
     // What a write answers is what a GET shows (a Secret's values stay in).
     return presentOf(kind, store.put(parsed.object));
   }
@@ -596,7 +597,15 @@ function readOnlyKind(kind: KindInfo) {
 
 /** Namespace `default` always exists, as in Kubernetes. */
 function ensureDefaultNamespace(store: ResourceStore, kinds: KindRegistry) {
+  ensureNamespace(store, kinds, "default");
+}
+
+/**
+ * Writing into a namespace makes it exist (Kubernetes would refuse; Denative's admin API always
+ * took any namespace), so `kubectl get namespaces` lists every namespace that holds something.
+ */
+function ensureNamespace(store: ResourceStore, kinds: KindRegistry, name: string) {
   if (!kinds.byPath("", "v1", "namespaces")) return;
-  if (store.get("Namespace", "", "default")) return;
-  store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "default", namespace: "" } });
+  if (store.get("Namespace", "", name)) return;
+  store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name, namespace: "" } });
 }

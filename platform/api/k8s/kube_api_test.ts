@@ -122,6 +122,13 @@ Deno.test("kube api: deleting a namespace deletes what is in it; default always 
     assert.equal(store.list("ConfigMap", "dev").length, 0);
     assert.equal((await app.request("/api/v1/namespaces/dev")).status, 404);
     assert.equal((await app.request("/api/v1/namespaces/default/namespaces")).status, 404);
+    // Writing into a namespace nobody created makes it exist.
+    await send(app, "/api/v1/namespaces/team-b/configmaps", "POST", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c" },
+    });
+    assert.ok(store.get("Namespace", "", "team-b"));
   });
 });
 
