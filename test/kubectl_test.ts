@@ -122,6 +122,7 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       assert.match(out, /^services\s+kservice,ksvc\s+serving\.knative\.dev\/v1\s+true\s+Service$/m);
       assert.match(out, /^revisions\s+rev\s+serving\.knative\.dev\/v1\s+true\s+Revision$/m);
       assert.match(out, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+      assert.equal(ok(await kubectl(["auth", "can-i", "delete", "ksvc"]), "auth can-i").trim(), "yes");
       const version = ok(await kubectl(["version", "-o", "json"]), "version");
       assert.ok(JSON.parse(version).serverVersion.gitVersion);
     });

@@ -73,6 +73,15 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     if (!doc) throw errors.noSuchPath(`no OpenAPI document at ${c.req.path}`);
     return c.json(doc);
   });
+  // `kubectl auth can-i`: there is one identity, the admin token, and it may do everything.
+  app.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", () =>
+    Response.json({
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      metadata: {},
+      spec: {},
+      status: { allowed: true, reason: "the admin token may do everything" },
+    }, { status: 201 }));
   for (const path of ["/api", "/api/*", "/apis", "/apis/*"]) app.all(path, (c) => handle(c));
 
   async function handle(c: Context): Promise<Response> {

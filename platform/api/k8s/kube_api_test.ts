@@ -212,3 +212,11 @@ Deno.test("kube api: create with generateName makes a name", async () => {
     assert.equal(none.status, 422);
   });
 });
+
+Deno.test("kube api: kubectl auth can-i is answered yes for the admin token", async () => {
+  await withApi(async (app) => {
+    const res = await send(app, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "POST", {});
+    assert.equal(res.status, 201);
+    assert.equal((await res.json()).status.allowed, true);
+  });
+});
