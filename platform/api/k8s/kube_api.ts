@@ -5,7 +5,6 @@
  * on the admin API (plain HTTP) and served again over HTTPS on the API port.
  */
 import type { Context, Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import YAML from "yaml";
 import { apiVersionOf, type KindInfo, type KindRegistry } from "../../resources/kinds.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -375,37 +374,26 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         force: q.get("force") === "true",
         now: now(),
       });
-      if (!result.ok) {
-        const list = result.conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join("; ");
-        throw new HTTPException(409, {
-          res: statusBody(
-            409,
-            "Conflict",
-            `Apply failed with ${result.conflicts.length} conflict(s): ${list}`,
-            {
-              details: {
-                name,
-                group: kind.group,
-                kind: kind.plural,
-                causes: result.conflicts.map((c) => ({
-                  reason: "FieldManagerConflict",
-                  message: `conflict with "${c.manager}"`,
-                  field: c.field,
-                })),
-              },
-            },
-          ),
-        });
-      }
+      if (!result.ok) throw errors.applyConflicts(kind, name, result.conflicts);
       const doc = { ...result.object };
       if (isObject(doc.metadata)) doc.metadata = { ...doc.metadata, resourceVersion: undefined };
       return respond(req, kind, save(req, kind, ns, name, doc, "replace", dryRun), existing ? 200 : 201);
     }
     if (!existing) throw errors.notFound(kind, name);
-    const body = await readBody(req);
+    const patched = await patchedObject(req, kind, existing, how);
+    return respond(req, kind, save(req, kind, ns, name, patched, "replace", dryRun));
+  }
+
+  /** The stored object with the request's merge, JSON or (core kinds) strategic patch applied. */
+  async function patchedObject(
+    req: Request,
+    kind: KindInfo,
+    existing: KObject,
+    how: "merge" | "json" | "strategic",
+  ): Promise<Record<string, unknown>> {
     let operations: unknown;
     try {
-      operations = JSON.parse(body);
+      operations = JSON.parse(await readBody(req));
     } catch (err) {
       throw errors.badRequest(`the patch is not valid JSON: ${(err as Error).message}`);
     }
@@ -416,12 +404,12 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         : mergePatch(existing, how === "strategic" ? strategicAsMerge(operations) : operations);
     } catch (err) {
       if (err instanceof PatchError) {
-        throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
+        throw errors.invalid(kind, existing.metadata.name, [{ path: "(patch)", message: err.message }]);
       }
       throw err;
     }
     if (!isObject(patched)) throw errors.badRequest("the patch does not leave an object");
-    return respond(req, kind, save(req, kind, ns, name, patched, "replace", dryRun));
+    return patched;
   }
 
   /** `/status`: GET shows the object; PUT and PATCH change only its status. */
@@ -442,15 +430,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       if (how !== "merge" && how !== "json") {
         throw errors.unsupportedMediaType(req.headers.get("content-type") ?? "");
       }
-      const ops = JSON.parse(await readBody(req));
-      try {
-        next = how === "merge" ? mergePatch(existing, ops) : jsonPatch(existing, ops);
-      } catch (err) {
-        if (err instanceof PatchError) {
-          throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
-        }
-        throw err;
-      }
+      next = await patchedObject(req, kind, existing, how);
     } else {
       throw errors.methodNotAllowed(`${req.method} is not supported on status`);
     }

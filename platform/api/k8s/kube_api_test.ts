@@ -220,3 +220,14 @@ Deno.test("kube api: kubectl auth can-i is answered yes for the admin token", as
     assert.equal((await res.json()).status.allowed, true);
   });
 });
+
+Deno.test("kube api: a patch that is not JSON is a 400 on the object and on its status", async () => {
+  await withApi(async (app) => {
+    await send(app, SVC, "POST", svcDoc("web"));
+    for (const path of [`${SVC}/web`, `${SVC}/web/status`]) {
+      const res = await send(app, path, "PATCH", "{not json", "application/merge-patch+json");
+      assert.equal(res.status, 400, path);
+      assert.equal((await res.json()).reason, "BadRequest");
+    }
+  });
+});
