@@ -66,6 +66,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       goVersion: `deno ${Deno.version.deno}`,
       compiler: "deno",
     }));
+  app.get("/openapi/v2", (c) => c.json(openapi.swagger()));
   app.get("/openapi/v3", (c) => c.json(openapi.index()));
   app.get("/openapi/v3/*", (c) => {
     const doc = openapi.document(c.req.path.slice("/openapi/v3/".length));
