@@ -6,7 +6,6 @@
 import { ConfigError, loadServeConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { PlatformNode } from "./node.ts";
-import { serverHost } from "./api/k8s/kubeconfig.ts";
 
 const log = createLogger("denative");
 let config;
@@ -30,9 +29,7 @@ for (const svc of node.store.list("Service")) {
 console.log(`Dashboard: ${admin}/#token=${node.token}`);
 console.log(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
 console.log(
-  `Kubernetes API: https://${
-    serverHost(config.adminHost)
-  }:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
+  `Kubernetes API: https://127.0.0.1:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
 );
 
 let signals = 0;
