@@ -98,6 +98,8 @@ knativeYaml.test("kubectl: apply -f of Knative's documents creates them; applyin
     }
     const table = ok(await kubectl(["get", "ksvc"]), "get ksvc");
     assert.match(table.split("\n")[0], /^NAME\s+URL\s+LATESTCREATED\s+LATESTREADY\s+READY\s+REASON$/);
+    const brokers = ok(await kubectl(["get", "brokers"]), "get brokers");
+    assert.match(brokers.split("\n")[0], /^NAME\s+URL\s+AGE\s+READY\s+REASON\s+CLASS$/);
     const triggers = ok(await kubectl(["get", "triggers"]), "get triggers");
     assert.match(triggers.split("\n")[0], /^NAME\s+BROKER\s+SUBSCRIBER_URI\s+AGE\s+READY\s+REASON$/);
     const all = ok(await kubectl(["get", "knative", "-o", "name"]), "get knative");
@@ -120,6 +122,7 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       assert.match(out, /^services\s+kservice,ksvc\s+serving\.knative\.dev\/v1\s+true\s+Service$/m);
       assert.match(out, /^revisions\s+rev\s+serving\.knative\.dev\/v1\s+true\s+Revision$/m);
       assert.match(out, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+      assert.equal(ok(await kubectl(["auth", "can-i", "delete", "ksvc"]), "auth can-i").trim(), "yes");
       const version = ok(await kubectl(["version", "-o", "json"]), "version");
       assert.ok(JSON.parse(version).serverVersion.gitVersion);
     });
@@ -139,6 +142,12 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       const [head, row] = table.trim().split("\n");
       assert.match(head, /^NAME\s+URL\s+LATESTCREATED\s+LATESTREADY\s+READY\s+REASON$/);
       assert.match(row, /^web\s+http:\/\/web\.default\.localhost:\d+\s+web-00001\s+web-00001\s+True\s*$/);
+      const revs = ok(await kubectl(["get", "rev"]), "get rev").trim().split("\n");
+      assert.match(
+        revs[0],
+        /^NAME\s+CONFIG NAME\s+GENERATION\s+READY\s+REASON\s+ACTUAL REPLICAS\s+DESIRED REPLICAS$/,
+      );
+      assert.match(revs[1], /^web-00001\s+web\s+1\s+True\s+\d+\s+\d+$/);
       // A second server-side apply of the same document is accepted and leaves the spec as it was.
       const before = await platform.service("web");
       ok(await kubectl(["apply", "--server-side", "-f", "-"], serviceYaml("web", image)), "apply again");

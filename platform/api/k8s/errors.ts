@@ -76,3 +76,24 @@ export function invalid(kind: KindInfo, name: string, causes: FieldError[], reas
     },
   });
 }
+
+/** Server-side apply would change fields other managers own. */
+export function applyConflicts(
+  kind: KindInfo,
+  name: string,
+  conflicts: { manager: string; field: string }[],
+) {
+  const list = conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join("; ");
+  return fail(409, "Conflict", `Apply failed with ${conflicts.length} conflict(s): ${list}`, {
+    details: {
+      name,
+      group: kind.group,
+      kind: kind.plural,
+      causes: conflicts.map((c) => ({
+        reason: "FieldManagerConflict",
+        message: `conflict with "${c.manager}"`,
+        field: c.field,
+      })),
+    },
+  });
+}

@@ -5,7 +5,6 @@
  * on the admin API (plain HTTP) and served again over HTTPS on the API port.
  */
 import type { Context, Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import YAML from "yaml";
 import { apiVersionOf, type KindInfo, type KindRegistry } from "../../resources/kinds.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -67,12 +66,22 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       goVersion: `deno ${Deno.version.deno}`,
       compiler: "deno",
     }));
+  app.get("/openapi/v2", (c) => c.json(openapi.swagger()));
   app.get("/openapi/v3", (c) => c.json(openapi.index()));
   app.get("/openapi/v3/*", (c) => {
     const doc = openapi.document(c.req.path.slice("/openapi/v3/".length));
     if (!doc) throw errors.noSuchPath(`no OpenAPI document at ${c.req.path}`);
     return c.json(doc);
   });
+  // `kubectl auth can-i`: there is one identity, the admin token, and it may do everything.
+  app.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", () =>
+    Response.json({
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      metadata: {},
+      spec: {},
+      status: { allowed: true, reason: "the admin token may do everything" },
+    }, { status: 201 }));
   for (const path of ["/api", "/api/*", "/apis", "/apis/*"]) app.all(path, (c) => handle(c));
 
   async function handle(c: Context): Promise<Response> {
@@ -325,6 +334,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         ...(existing?.status ? { status: existing.status } : {}),
       });
     }
+    if (!kind.clusterScoped) ensureNamespace(store, kinds, ns);
     // What a write answers is what a GET shows (a Secret's values stay in).
     return presentOf(kind, store.put(parsed.object));
   }
@@ -365,37 +375,26 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         force: q.get("force") === "true",
         now: now(),
       });
-      if (!result.ok) {
-        const list = result.conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join("; ");
-        throw new HTTPException(409, {
-          res: statusBody(
-            409,
-            "Conflict",
-            `Apply failed with ${result.conflicts.length} conflict(s): ${list}`,
-            {
-              details: {
-                name,
-                group: kind.group,
-                kind: kind.plural,
-                causes: result.conflicts.map((c) => ({
-                  reason: "FieldManagerConflict",
-                  message: `conflict with "${c.manager}"`,
-                  field: c.field,
-                })),
-              },
-            },
-          ),
-        });
-      }
+      if (!result.ok) throw errors.applyConflicts(kind, name, result.conflicts);
       const doc = { ...result.object };
       if (isObject(doc.metadata)) doc.metadata = { ...doc.metadata, resourceVersion: undefined };
       return respond(req, kind, save(req, kind, ns, name, doc, "replace", dryRun), existing ? 200 : 201);
     }
     if (!existing) throw errors.notFound(kind, name);
-    const body = await readBody(req);
+    const patched = await patchedObject(req, kind, existing, how);
+    return respond(req, kind, save(req, kind, ns, name, patched, "replace", dryRun));
+  }
+
+  /** The stored object with the request's merge, JSON or (core kinds) strategic patch applied. */
+  async function patchedObject(
+    req: Request,
+    kind: KindInfo,
+    existing: KObject,
+    how: "merge" | "json" | "strategic",
+  ): Promise<Record<string, unknown>> {
     let operations: unknown;
     try {
-      operations = JSON.parse(body);
+      operations = JSON.parse(await readBody(req));
     } catch (err) {
       throw errors.badRequest(`the patch is not valid JSON: ${(err as Error).message}`);
     }
@@ -406,12 +405,12 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
         : mergePatch(existing, how === "strategic" ? strategicAsMerge(operations) : operations);
     } catch (err) {
       if (err instanceof PatchError) {
-        throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
+        throw errors.invalid(kind, existing.metadata.name, [{ path: "(patch)", message: err.message }]);
       }
       throw err;
     }
     if (!isObject(patched)) throw errors.badRequest("the patch does not leave an object");
-    return respond(req, kind, save(req, kind, ns, name, patched, "replace", dryRun));
+    return patched;
   }
 
   /** `/status`: GET shows the object; PUT and PATCH change only its status. */
@@ -432,15 +431,7 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
       if (how !== "merge" && how !== "json") {
         throw errors.unsupportedMediaType(req.headers.get("content-type") ?? "");
       }
-      const ops = JSON.parse(await readBody(req));
-      try {
-        next = how === "merge" ? mergePatch(existing, ops) : jsonPatch(existing, ops);
-      } catch (err) {
-        if (err instanceof PatchError) {
-          throw errors.invalid(kind, name, [{ path: "(patch)", message: err.message }]);
-        }
-        throw err;
-      }
+      next = await patchedObject(req, kind, existing, how);
     } else {
       throw errors.methodNotAllowed(`${req.method} is not supported on status`);
     }
@@ -596,7 +587,15 @@ function readOnlyKind(kind: KindInfo) {
 
 /** Namespace `default` always exists, as in Kubernetes. */
 function ensureDefaultNamespace(store: ResourceStore, kinds: KindRegistry) {
+  ensureNamespace(store, kinds, "default");
+}
+
+/**
+ * Writing into a namespace makes it exist (Kubernetes would refuse; Denative's admin API always
+ * took any namespace), so `kubectl get namespaces` lists every namespace that holds something.
+ */
+function ensureNamespace(store: ResourceStore, kinds: KindRegistry, name: string) {
   if (!kinds.byPath("", "v1", "namespaces")) return;
-  if (store.get("Namespace", "", "default")) return;
-  store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "default", namespace: "" } });
+  if (store.get("Namespace", "", name)) return;
+  store.put({ apiVersion: "v1", kind: "Namespace", metadata: { name, namespace: "" } });
 }

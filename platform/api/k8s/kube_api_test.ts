@@ -122,6 +122,13 @@ Deno.test("kube api: deleting a namespace deletes what is in it; default always 
     assert.equal(store.list("ConfigMap", "dev").length, 0);
     assert.equal((await app.request("/api/v1/namespaces/dev")).status, 404);
     assert.equal((await app.request("/api/v1/namespaces/default/namespaces")).status, 404);
+    // Writing into a namespace nobody created makes it exist.
+    await send(app, "/api/v1/namespaces/team-b/configmaps", "POST", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c" },
+    });
+    assert.ok(store.get("Namespace", "", "team-b"));
   });
 });
 
@@ -203,5 +210,24 @@ Deno.test("kube api: create with generateName makes a name", async () => {
     assert.match((await res.json()).metadata.name, /^job-[a-z0-9]{5}$/);
     const none = await send(app, SVC, "POST", { ...svcDoc(""), metadata: {} });
     assert.equal(none.status, 422);
+  });
+});
+
+Deno.test("kube api: kubectl auth can-i is answered yes for the admin token", async () => {
+  await withApi(async (app) => {
+    const res = await send(app, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "POST", {});
+    assert.equal(res.status, 201);
+    assert.equal((await res.json()).status.allowed, true);
+  });
+});
+
+Deno.test("kube api: a patch that is not JSON is a 400 on the object and on its status", async () => {
+  await withApi(async (app) => {
+    await send(app, SVC, "POST", svcDoc("web"));
+    for (const path of [`${SVC}/web`, `${SVC}/web/status`]) {
+      const res = await send(app, path, "PATCH", "{not json", "application/merge-patch+json");
+      assert.equal(res.status, 400, path);
+      assert.equal((await res.json()).reason, "BadRequest");
+    }
   });
 });

@@ -79,6 +79,20 @@ function toOpenApi(node: unknown): JsonSchema {
   return out;
 }
 
+/** An OpenAPI 3.0 schema as Swagger 2.0 writes it: references point into `definitions`. */
+function toSwagger(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toSwagger);
+  if (!isObject(node)) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === "$ref" && typeof v === "string"
+        ? v.replace("#/components/schemas/", "#/definitions/")
+        : toSwagger(v),
+    ]),
+  );
+}
+
 /** Paths of keys the schema does not name, outside preserve-unknown-fields nodes. */
 export function unknownFieldsIn(schema: JsonSchema, value: unknown, path = ""): string[] {
   if (Array.isArray(value)) {
@@ -147,6 +161,29 @@ export class OpenApi {
         this.groupVersions().map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}` }]),
       ),
     };
+  }
+
+  /**
+   * `/openapi/v2` (Swagger 2.0) for clients that predate v3 (kubectl before 1.27 explains and
+   * validates with it, as do some GitOps tools): the same schemas as definitions.
+   */
+  swagger(): unknown {
+    if (!this.#cache.has("v2")) {
+      const definitions: Record<string, unknown> = {};
+      for (const gv of this.groupVersions()) {
+        const doc = this.document(gv) as { components: { schemas: Record<string, unknown> } };
+        for (const [name, schema] of Object.entries(doc.components.schemas)) {
+          definitions[name] = toSwagger(schema);
+        }
+      }
+      this.#cache.set("v2", {
+        swagger: "2.0",
+        info: { title: "Denative", version: "v1.32.0" },
+        paths: {},
+        definitions,
+      });
+    }
+    return this.#cache.get("v2");
   }
 
   document(gv: string): unknown {

@@ -63,3 +63,22 @@ Deno.test("openapi: an index of group-versions and documents with paths kubectl 
   assert.equal(doc.paths["/apis/serving.knative.dev/v1/namespaces/{namespace}/routes/{name}"].put, undefined);
   assert.equal(api.document("apis/nope/v1"), undefined);
 });
+
+Deno.test("openapi: a Swagger 2.0 document for older clients holds the same schemas", () => {
+  const kinds = new KindRegistry();
+  kinds.register(...servingKinds(), secretKind());
+  const v2 = new OpenApi(kinds).swagger() as any;
+  assert.equal(v2.swagger, "2.0");
+  const svc = v2.definitions["dev.knative.serving.v1.Service"];
+  assert.deepEqual(svc["x-kubernetes-group-version-kind"], [{
+    group: "serving.knative.dev",
+    kind: "Service",
+    version: "v1",
+  }]);
+  assert.equal(svc.properties.spec.properties.traffic.items.properties.percent.type, "integer");
+  assert.equal(
+    v2.definitions["dev.knative.serving.v1.ServiceList"].properties.items.items.$ref,
+    "#/definitions/dev.knative.serving.v1.Service",
+  );
+  assert.ok(v2.definitions["io.k8s.api.core.v1.Secret"]);
+});
