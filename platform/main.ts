@@ -5,6 +5,7 @@
 import { ConfigError, loadServeConfig } from "./config.ts";
 import { createLogger, routeConsoleTo } from "./log.ts";
 import { PlatformNode } from "./node.ts";
+import { serverHost } from "./api/k8s/kubeconfig.ts";
 
 let config;
 try {
@@ -17,7 +18,7 @@ const log = createLogger("denative", { quiet: config.quiet, format: config.logFo
 if (config.logFormat === "json") routeConsoleTo(log);
 
 const node = await PlatformNode.start(config, log);
-const admin = `http://${config.adminHost === "0.0.0.0" ? "127.0.0.1" : config.adminHost}:${node.adminPort}`;
+const admin = `http://${serverHost(config.adminHost)}:${node.adminPort}`;
 // The start banner is for people: on stdout as text, through the log as JSON, left out when quiet.
 const banner = config.logFormat === "json" ? (line: string) => log.info(line) : console.log;
 if (!config.quiet) {
@@ -32,7 +33,9 @@ if (!config.quiet) {
   banner(`Dashboard: ${admin}/#token=${node.token}`);
   banner(`Admin API: ${admin}  (token in ${config.state}/admin-token)`);
   banner(
-    `Kubernetes API: https://127.0.0.1:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
+    `Kubernetes API: https://${
+      serverHost(config.adminHost)
+    }:${node.apiPort}  (KUBECONFIG=${config.state}/kubeconfig kubectl get ksvc)`,
   );
 }
 
