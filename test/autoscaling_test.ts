@@ -145,6 +145,65 @@ Deno.test("autoscaling: KPA, scale to zero, splits, HPA and schedules", async (t
       }
     });
 
+    await t.step(
+      "a 90/10 split stays within one per 100 requests while its revisions scale up and down",
+      async () => {
+        const annotations = { "autoscaling.knative.dev/target": "1", "autoscaling.knative.dev/window": "6s" };
+        await platform.putService(serviceDoc("precise", slowImage, { annotations }));
+        await platform.settled("precise");
+        const dir = await Deno.makeTempDir();
+        try {
+          await Deno.copyFile(`${FIXTURES}/slow/main.ts`, `${dir}/main.ts`);
+          await Deno.writeTextFile(`${dir}/second.txt`, "a different bundle for a second revision");
+          const image2 = await platform.uploadBundle(dir);
+          await platform.putService(serviceDoc("precise", image2, {
+            annotations,
+            traffic: [
+              { revisionName: "precise-00001", percent: 90, tag: "big" },
+              { revisionName: "precise-00002", percent: 10, tag: "small" },
+            ],
+          }));
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+        await platform.settled("precise");
+        // Load through the tag URLs scales the revisions without taking turns of the split itself;
+        // every scaling step writes revision status, which reconciles the Route again.
+        let tagLoad = true;
+        const tagged = Promise.all(Array.from({ length: 8 }, async (_, i) => {
+          while (
+            tagLoad
+          ) await (await platform.call("precise", "/?ms=300", { tag: i % 4 ? "big" : "small" })).text();
+        }));
+        const answeredBy: string[] = [];
+        const seen: number[] = [];
+        let phase: "up" | "down" = "up";
+        const end = Date.now() + 40_000;
+        try {
+          while (Date.now() < end) {
+            for (let i = 0; i < 100; i++) {
+              answeredBy.push((await (await platform.call("precise", "/?ms=0")).json()).revision);
+            }
+            const big = await replicas(platform, "precise-00001");
+            seen.push(big);
+            if (phase === "up" && big >= 3) {
+              phase = "down";
+              tagLoad = false;
+            } else if (phase === "down" && big <= 1) break;
+          }
+        } finally {
+          tagLoad = false;
+          await tagged;
+        }
+        assert.equal(phase, "down", `precise-00001 did not scale up: ${seen.join(",")}`);
+        assert.ok(seen.at(-1)! <= 1, `precise-00001 did not scale back down: ${seen.join(",")}`);
+        for (let start = 0; start + 100 <= answeredBy.length; start++) {
+          const small = answeredBy.slice(start, start + 100).filter((r) => r === "precise-00002").length;
+          assert.ok(Math.abs(small - 10) <= 1, `requests ${start}..${start + 99}: ${small} to precise-00002`);
+        }
+      },
+    );
+
     await t.step("a CPU-burning function scales out under HPA cpu", async () => {
       const image = await platform.uploadBundle(`${FIXTURES}/cpu_burn`);
       await platform.putService(serviceDoc("burn", image, {
