@@ -10,6 +10,7 @@ import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts
 import type { DeliverySpec } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { validateKafkaBroker } from "./kafka_broker_spec.ts";
+import { validateRabbitmqBroker } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export const EVENTING_API_VERSION = "eventing.knative.dev/v1";
 export const BROKER_CLASS_ANNOTATION = "eventing.knative.dev/broker.class";
@@ -56,6 +57,7 @@ export function parseBroker(doc: unknown): { broker: Broker; errors: FieldError[
   const errors: FieldError[] = [];
   if (!broker.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
   errors.push(...validateKafkaBroker(broker));
+  errors.push(...validateRabbitmqBroker(broker));
   const { delivery, errors: deliveryErrors } = checkDelivery(broker.spec?.delivery, "spec.delivery");
   errors.push(...deliveryErrors);
   if (broker.spec?.delivery !== undefined && delivery) broker.spec.delivery = delivery;
