@@ -1,5 +1,6 @@
 /**
- * RabbitMQ as a node extension: the RabbitmqSource kind and the controller that runs each source
+ * RabbitMQ as a node extension: the RabbitmqSource and RabbitmqBrokerConfig kinds (the
+ * RabbitMQBroker class itself runs in the broker extension), and the controller that runs each source
  * (queue consumption with a prefetch of `parallelism`, acknowledgement after delivery, status while
  * RabbitMQ is away or its Secret is missing, queue depth for the autoscaler, `/metrics`).
  */
@@ -13,6 +14,7 @@ import { sourcePolicyOf } from "../eventing/sources/queue/source_policy.ts";
 import { parallelismOf, parseRabbitmqSource, queueOf, type RabbitmqSource } from "./rabbitmq_source.ts";
 import { rabbitmqUri } from "./rabbitmq_connection_uri.ts";
 import { connectRabbitmqSource } from "./rabbitmq_source_connection.ts";
+import { parseRabbitmqBrokerConfig } from "./rabbitmq_broker_spec.ts";
 
 export function rabbitmqKinds(): KindInfo[] {
   return [{
@@ -21,6 +23,12 @@ export function rabbitmqKinds(): KindInfo[] {
     plural: "rabbitmqsources",
     kind: "RabbitmqSource",
     parse: parseRabbitmqSource,
+  }, {
+    group: "eventing.knative.dev",
+    version: "v1alpha1",
+    plural: "rabbitmqbrokerconfigs",
+    kind: "RabbitmqBrokerConfig",
+    parse: parseRabbitmqBrokerConfig,
   }];
 }
 

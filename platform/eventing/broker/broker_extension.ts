@@ -24,6 +24,7 @@ import type { Trigger } from "./trigger_resource.ts";
 import { KafkaBrokerController } from "./kafka_broker_controller.ts";
 import { KafkaClients } from "../../kafka/kafka_clients.ts";
 import { kafkajsClientFactory } from "../../kafka/kafkajs_client.ts";
+import { RabbitmqBrokerController } from "../../rabbitmq/rabbitmq_broker_controller.ts";
 
 /** Deliveries of one trigger in flight at once. */
 export const TRIGGER_CONCURRENCY = 100;
@@ -83,6 +84,14 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     clock: systemClock,
     log: log.child("kafka-broker"),
   });
+  const rabbitmq = new RabbitmqBrokerController({
+    store,
+    index,
+    sender,
+    clock: systemClock,
+    log: log.child("rabbitmq-broker"),
+    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
+  });
   reconciler = new BrokerReconciler({
     store,
     sender,
@@ -91,6 +100,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     now: () => new Date(),
     log,
     kafka,
+    rabbitmq,
   });
 
   const indexTrigger = (trigger: Trigger) => {
@@ -114,6 +124,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     if (isDefaultClass(b)) brokers.add(key(b.metadata.namespace, b.metadata.name));
   }
   kafka.load();
+  rabbitmq.load();
   for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
   for (const uid of eventLog.pendingTriggers()) if (!index.get(uid)) forgetTrigger(uid);
 
@@ -131,6 +142,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
       }
     }
     kafka.onChange(e);
+    rabbitmq.onChange(e);
     reconciler.onChange(e);
   };
   const unwatch = store.watch(onChange);
@@ -139,9 +151,14 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     kinds: eventingKinds(),
     mount: (app) =>
       mountIngress(app, {
-        serves: (ns, name) => brokers.has(key(ns, name)) || kafka.serves(ns, name),
+        serves: (ns, name) =>
+          brokers.has(key(ns, name)) || kafka.serves(ns, name) || rabbitmq.serves(ns, name),
         append: (request) =>
-          kafka.serves(request.namespace, request.broker) ? kafka.append(request) : batcher.append(request),
+          kafka.serves(request.namespace, request.broker)
+            ? kafka.append(request)
+            : rabbitmq.serves(request.namespace, request.broker)
+            ? rabbitmq.append(request)
+            : batcher.append(request),
         metrics,
       }),
     start() {
@@ -149,11 +166,12 @@ export function createBroker(parts: NodeParts): BrokerHandle {
       dispatcher.resume(eventLog.pendingTriggers());
       dispatcher.start();
       kafka.start();
+      rabbitmq.start();
     },
     async stop() {
       unwatch();
       reconciler.stop();
-      await Promise.all([dispatcher.stop(STOP_GRACE_MS), kafka.stop()]);
+      await Promise.all([dispatcher.stop(STOP_GRACE_MS), kafka.stop(), rabbitmq.stop()]);
       batcher.close();
       await kafkaClients.closeAll();
     },

@@ -15,6 +15,7 @@ import { brokerAddress } from "./broker_address.ts";
 import type { Broker } from "./broker_resource.ts";
 import { brokerStatus } from "./broker_status.ts";
 import type { KafkaBrokerFacts, SubscriptionCheck } from "./kafka_broker_status.ts";
+import type { RabbitmqBrokerFacts } from "../../rabbitmq/rabbitmq_broker_controller.ts";
 import type { Trigger } from "./trigger_resource.ts";
 import { triggerStatus } from "./trigger_status.ts";
 
@@ -33,6 +34,11 @@ export interface BrokerReconcilerDeps {
   now: () => Date;
   log: Logger;
   kafka?: KafkaFacts;
+  /** What the RabbitMQ-class brokers' controller knows of their connection. */
+  rabbitmq?: {
+    brokerFacts(namespace: string, name: string): RabbitmqBrokerFacts | undefined;
+    subscription(trigger: Trigger): SubscriptionCheck | undefined;
+  };
 }
 
 export class BrokerReconciler {
@@ -87,6 +93,7 @@ export class BrokerReconciler {
         address: brokerAddress(namespace, name, scheme, this.deps.listenHost),
         deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
         kafka: this.deps.kafka?.brokerFacts(namespace, name),
+        rabbitmq: this.deps.rabbitmq?.brokerFacts(namespace, name),
       }, now());
       store.updateStatus<Broker>("Broker", namespace, name, status);
       return;
@@ -99,7 +106,7 @@ export class BrokerReconciler {
       broker,
       subscriber: sender.resolveSink(trigger.spec.subscriber, namespace),
       deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
-      subscription: this.deps.kafka?.subscription(trigger),
+      subscription: this.deps.kafka?.subscription(trigger) ?? this.deps.rabbitmq?.subscription(trigger),
     }, now());
     store.updateStatus<Trigger>("Trigger", namespace, name, status);
   }

@@ -11,6 +11,7 @@ import type { DeliverySpec } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { validateKafkaBroker } from "./kafka_broker_spec.ts";
 import { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
+import { validateRabbitmqBroker } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export const EVENTING_API_VERSION = "eventing.knative.dev/v1";
 export { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
@@ -56,6 +57,7 @@ export function parseBroker(doc: unknown): { broker: Broker; errors: FieldError[
   const errors: FieldError[] = [];
   if (!broker.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
   errors.push(...validateKafkaBroker(broker));
+  errors.push(...validateRabbitmqBroker(broker));
   const { delivery, errors: deliveryErrors } = checkDelivery(broker.spec?.delivery, "spec.delivery");
   errors.push(...deliveryErrors);
   if (broker.spec?.delivery !== undefined && delivery) broker.spec.delivery = delivery;

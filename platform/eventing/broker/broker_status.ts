@@ -14,6 +14,8 @@ import {
 } from "./broker_resource.ts";
 import { isKafkaClass, KAFKA_BROKER_CLASS } from "./kafka_broker_spec.ts";
 import { kafkaBrokerConditions, type KafkaBrokerFacts } from "./kafka_broker_status.ts";
+import type { RabbitmqBrokerFacts } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import { isRabbitmqClass, RABBITMQ_BROKER_CLASS } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export interface BrokerFacts {
   /** The ingress URL this node gives the broker. */
@@ -22,6 +24,8 @@ export interface BrokerFacts {
   deadLetter?: SinkResolution;
   /** For a Kafka-class broker: its cluster and topic, and what the last topic check found. */
   kafka?: KafkaBrokerFacts;
+  /** For a RabbitMQBroker: the state of its connection to RabbitMQ. */
+  rabbitmq?: RabbitmqBrokerFacts;
 }
 
 export function brokerStatus(broker: Broker, facts: BrokerFacts, now: Date): BrokerStatus {
@@ -29,9 +33,10 @@ export function brokerStatus(broker: Broker, facts: BrokerFacts, now: Date): Bro
   const set = (c: Condition) => (conditions = setCondition(conditions, c, now));
   const status: BrokerStatus = { observedGeneration: broker.metadata.generation };
   const kafka = isKafkaClass(broker) ? facts.kafka : undefined;
-  if (!isDefaultClass(broker) && !kafka) {
+  const rabbitmq = isRabbitmqClass(broker) ? facts.rabbitmq : undefined;
+  if (!isDefaultClass(broker) && !kafka && !rabbitmq) {
     const message = `broker class "${brokerClassOf(broker)}" is not served by this node ` +
-      `(it serves "${DEFAULT_BROKER_CLASS}", the default class, and "${KAFKA_BROKER_CLASS}")`;
+      `(it serves "${DEFAULT_BROKER_CLASS}", the default class, "${KAFKA_BROKER_CLASS}" and "${RABBITMQ_BROKER_CLASS}")`;
     set({ type: "Addressable", status: "False", reason: "BrokerClassNotSupported", message });
     set({ type: "Ready", status: "False", reason: "BrokerClassNotSupported", message });
     return {
@@ -48,6 +53,21 @@ export function brokerStatus(broker: Broker, facts: BrokerFacts, now: Date): Bro
       set(c);
       if (c.status !== "True") failed ??= c;
     }
+  } else if (rabbitmq) {
+    conditions = without(conditions, KAFKA_CONDITIONS);
+    const { state } = rabbitmq;
+    const ingress: Condition = state.state === "connected"
+      ? { type: "IngressReady", status: "True" }
+      : state.state === "connecting"
+      ? { type: "IngressReady", status: "Unknown", reason: "Connecting", message: "connecting to RabbitMQ" }
+      : {
+        type: "IngressReady",
+        status: "False",
+        reason: state.reason ?? "BrokerUnreachable",
+        message: state.reason ? state.error : `RabbitMQ does not answer: ${state.error}`,
+      };
+    set(ingress);
+    if (ingress.status !== "True") failed ??= ingress;
   } else {
     conditions = without(conditions, KAFKA_CONDITIONS);
     set({ type: "IngressReady", status: "True" });

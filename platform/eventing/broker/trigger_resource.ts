@@ -12,6 +12,7 @@ import { validateTriggerFilterSpec } from "../filters/validate_filters.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { EVENTING_API_VERSION } from "./broker_resource.ts";
 import { validateKafkaTrigger } from "./kafka_broker_spec.ts";
+import { validateParallelismAnnotation } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export const DEFAULT_BROKER_NAME = "default";
 
@@ -79,6 +80,7 @@ export function parseTrigger(doc: unknown): { trigger: Trigger; errors: FieldErr
   if (!trigger.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
   if (!trigger.spec.broker) trigger.spec.broker = DEFAULT_BROKER_NAME;
   errors.push(...validateKafkaTrigger(trigger));
+  errors.push(...validateParallelismAnnotation(trigger));
   errors.push(...validateTriggerFilterSpec(trigger.spec, "spec"));
   const { delivery, errors: deliveryErrors } = checkDelivery(trigger.spec.delivery, "spec.delivery");
   errors.push(...deliveryErrors);
