@@ -17,7 +17,7 @@ export interface SupervisorOptions {
   /** Called when a pool's ready or desired instance count changes, or it is quarantined. */
   onScaleChange?: (namespace: string, revision: string) => void;
   /** Called when the activator holds a request and asks for capacity (the autoscaler's poke). */
-  onColdRequest?: (namespace: string, revision: string) => void;
+  askCapacity?: (namespace: string, revision: string) => void;
 }
 
 export class Supervisor {
@@ -87,7 +87,7 @@ export class Supervisor {
         limits: this.limits,
         log: this.opts.log,
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
-        askCapacity: () => this.opts.onColdRequest?.(spec.namespace, spec.revision),
+        askCapacity: () => this.opts.askCapacity?.(spec.namespace, spec.revision),
         quarantine: () => this.hosts.quarantineOf(key),
       });
       this.#pools.set(key, pool);
