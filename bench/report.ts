@@ -72,6 +72,16 @@ export function renderReport(r: BenchResults): string {
     "",
   );
   row(
+    "… of which the platform process / the pool hosts, µs",
+    `${num(t.platform.rootCpuMicrosPerRequest)} / ${
+      num(t.platform.cpuMicrosPerRequest - t.platform.rootCpuMicrosPerRequest)
+    }`,
+    "",
+    "",
+    "",
+    "",
+  );
+  row(
     "Hello latency p50, ms",
     num(t.platform.p50Ms, 2),
     num(t.bare.p50Ms, 2),

@@ -18,6 +18,8 @@ export interface ThroughputOptions {
 export interface RoundResult extends LoadResult {
   /** CPU time the server's process tree used per request, µs: steady even when the machine is noisy. */
   cpuMicrosPerRequest: number;
+  /** The part of it used by the server's own process (for Denative: the platform, not the pool hosts). */
+  rootCpuMicrosPerRequest: number;
 }
 
 export interface ThroughputRow {
@@ -27,6 +29,7 @@ export interface ThroughputRow {
   p50Ms: number;
   p99Ms: number;
   cpuMicrosPerRequest: number;
+  rootCpuMicrosPerRequest: number;
   errors: number;
 }
 
@@ -45,9 +48,14 @@ async function measured(
   const elapsed = (performance.now() - t0) / 1000;
   let cpu = 0;
   for (const p of processTree(server.rootPid)) cpu += cpuSeconds(p) - (before.get(p) ?? 0);
+  const rootCpu = cpuSeconds(server.rootPid) - (before.get(server.rootPid) ?? 0);
   // The load generator's own start and stop are inside `elapsed`; its requests/s is over its own run.
   const requests = r.requestsPerSecond * Math.min(elapsed, opts.seconds);
-  return { ...r, cpuMicrosPerRequest: requests > 0 ? (cpu / requests) * 1e6 : NaN };
+  return {
+    ...r,
+    cpuMicrosPerRequest: requests > 0 ? (cpu / requests) * 1e6 : NaN,
+    rootCpuMicrosPerRequest: requests > 0 ? (rootCpu / requests) * 1e6 : NaN,
+  };
 }
 
 export async function measureThroughput(
@@ -79,6 +87,7 @@ export async function measureThroughput(
     p50Ms: median(results[i].map((r) => r.p50Ms)),
     p99Ms: median(results[i].map((r) => r.p99Ms)),
     cpuMicrosPerRequest: median(results[i].map((r) => r.cpuMicrosPerRequest)),
+    rootCpuMicrosPerRequest: median(results[i].map((r) => r.rootCpuMicrosPerRequest)),
     errors: results[i].reduce((a, r) => a + r.errors, 0),
   }));
 }

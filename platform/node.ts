@@ -77,7 +77,7 @@ export class PlatformNode {
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
-      onColdRequest: (ns, rev) => late.autoscaler?.poke(ns, rev),
+      askCapacity: (ns, rev) => late.autoscaler?.poke(ns, rev),
     });
     const routes = new RouteTable();
     // The data port is known once it listens; URLs in status use it.

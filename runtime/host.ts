@@ -1,11 +1,13 @@
 /**
- * The pool host: a child process the supervisor spawns to run one revision's instances, each in
- * its own worker isolate. It starts, stops and reports its workers; requests do not pass through it
- * (each instance has its own connection to the supervisor, see instance_worker.ts).
+ * The pool host: a child process the supervisor spawns to run instances, each in its own worker
+ * isolate with its own permissions (its slot and the SDK). Instances of several revisions share a
+ * host (by default those of one namespace; platform/supervisor/host_pool.ts). It starts, stops and
+ * reports its workers; requests do not pass through it (each instance has its own connection to the
+ * supervisor, see instance_worker.ts).
  *
  * Why a process: a worker stuck in a busy loop cannot be terminated, and a worker's heap overflow
- * kills its whole process. Putting a revision's isolates in a process the supervisor can kill means
- * a runaway function costs only its own revision's instances.
+ * kills its whole process. The supervisor can kill a process; the revision to blame then gets hosts
+ * of its own, and the other instances restart elsewhere.
  *
  * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN LINK_PORT
  */

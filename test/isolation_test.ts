@@ -107,6 +107,13 @@ Deno.test("isolation: runaway functions cost only their own requests", async (t)
         await platform.settled("probe");
         const report = await (await platform.call("probe")).json();
         assert.equal(report.readOutside, "NotCapable");
+        // It shares its pool host with hello, yet cannot see the other slots or read hello's code.
+        assert.equal(
+          readyHosts(platform.logs, "probe-00001").at(-1),
+          readyHosts(platform.logs, "hello-00001").at(-1),
+        );
+        assert.equal(report.listSlots, "NotCapable");
+        assert.deepEqual(report.readNeighbours, ["NotCapable"]);
         assert.equal(report.readOwnCode, "allowed");
         assert.equal(report.write, "NotCapable");
         assert.equal(report.run, "NotCapable");

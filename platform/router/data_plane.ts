@@ -40,7 +40,9 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
         ? errorResponse(404, `service "${service}" has no traffic tag "${tag}"`)
         : errorResponse(503, `service "${service}" has no ready revision`);
     }
-    const pool = await deps.poolFor(namespace, revision);
+    const found = deps.poolFor(namespace, revision);
+    // Awaited only when it is a promise (after a restart): the usual lookup costs no microtask turn.
+    const pool = found instanceof Promise ? await found : found;
     if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
     return pool.dispatch(request, url, remote?.hostname);
   }

@@ -103,6 +103,9 @@ function reportReplicas(ctx: ServingContext, rev: Revision, pool: RevisionPool |
       reason: "HostKilled",
       message: quarantine,
     }, now);
+  } else {
+    // Quarantine lives with the node: after a restart the revision shares hosts again.
+    conditions = conditions?.filter((c) => c.type !== QUARANTINED);
   }
   conditions = setCondition(conditions, {
     type: "Active",

@@ -75,35 +75,36 @@ export class HostLauncher implements InstanceLauncher {
     };
     const token = crypto.randomUUID();
     this.opts.links.expect(token, this.opts.startTimeoutMs, `instance ${id}`).then((c) => {
-      link = new InstanceLink(c.conn, c.reader, c.leftover);
-      if (stopped) return link.close();
-      link.onFrame = (f) => {
-        switch (f.type) {
-          case FrameType.InstanceReady:
-            return events.ready();
-          case FrameType.InstanceFailed:
-            return events.failed(parseJson<{ error: string }>(f.payload).error);
-          case FrameType.Pong:
-            return events.pong();
-          case FrameType.Heartbeat: {
-            const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
-            return events.stats(s.heapUsed, s.cpuMicros);
+      link = new InstanceLink(c.conn, c.reader, c.leftover, {
+        frame: (f) => {
+          switch (f.type) {
+            case FrameType.InstanceReady:
+              return events.ready();
+            case FrameType.InstanceFailed:
+              return events.failed(parseJson<{ error: string }>(f.payload).error);
+            case FrameType.Pong:
+              return events.pong();
+            case FrameType.Heartbeat: {
+              const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
+              return events.stats(s.heapUsed, s.cpuMicros);
+            }
+            default:
+              return events.frame(f);
           }
-          default:
-            return events.frame(f);
-        }
-      };
-      link.onClose = () => {
-        if (stopped) return;
-        // When a whole host dies, every link in it drops a moment before the host's exit is seen;
-        // the host pool must find these instances still there (and busy) to tell whom to blame.
-        const timer = setTimeout(lost, LINK_LOSS_GRACE_MS);
-        host.whenGone.then(lost);
-        function lost() {
-          clearTimeout(timer);
-          if (!stopped) events.failed("its isolate went away");
-        }
-      };
+        },
+        closed: () => {
+          if (stopped) return;
+          // When a whole host dies, every link in it drops a moment before the host's exit is seen;
+          // the host pool must find these instances still there (and busy) to tell whom to blame.
+          const timer = setTimeout(lost, LINK_LOSS_GRACE_MS);
+          host.whenGone.then(lost);
+          function lost() {
+            clearTimeout(timer);
+            if (!stopped) events.failed("its isolate went away");
+          }
+        },
+      });
+      if (stopped) return link.close();
       link.start();
     }, () => {/* the instance set's start timeout reports it */});
     const start: StartInstance = {

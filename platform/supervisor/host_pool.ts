@@ -9,7 +9,7 @@
  */
 import type { HostSharing } from "../config.ts";
 import type { Logger } from "../log.ts";
-import type { HostedInstance } from "./host_process.ts";
+import type { HostedInstance, HostEvents } from "./host_process.ts";
 import { after, type Clock, systemClock } from "../clock/clock.ts";
 
 /** What the host pool needs from a host (HostProcess, or a fake in tests). */
@@ -18,14 +18,12 @@ export interface PoolHost {
   readonly gone: boolean;
   rss: number;
   readonly hosted: Map<number, HostedInstance>;
-  onExit: (reason: string) => void;
-  onHeartbeat: () => void;
   kill(reason: string): void;
 }
 
 export interface HostPoolOptions<H extends PoolHost> {
-  /** Starts a new host process. */
-  spawn: () => Promise<H>;
+  /** Starts a new host process that reports to `events`. */
+  spawn: (events: HostEvents<H>) => Promise<H>;
   sharing: HostSharing;
   /** Hosts kept spawned and idle, so that a new group's first instance spawns nothing. */
   warmHosts: number;
@@ -54,6 +52,18 @@ export class HostPool<H extends PoolHost> {
   /** Revisions blamed for a kill the pool itself decided, read when the host's exit arrives. */
   #blamed = new Map<H, string[]>();
   #stopped = false;
+  /** Every host's events: a warm host leaves the warm list; a used one ends its instances. */
+  readonly #events: HostEvents<H> = {
+    exited: (host, reason) => {
+      if (this.#warm.includes(host)) {
+        this.#warm = this.#warm.filter((h) => h !== host);
+        this.#refillWarm();
+      } else if (this.#groupOf.has(host)) this.#onExit(host, reason);
+    },
+    heartbeat: (host) => {
+      if (this.#groupOf.has(host)) this.#checkMemory(host);
+    },
+  };
 
   constructor(private readonly opts: HostPoolOptions<H>) {}
 
@@ -127,10 +137,9 @@ export class HostPool<H extends PoolHost> {
         host.kill("the supervisor stopped");
         throw new Error("the supervisor is stopping");
       }
+      if (host.gone) throw new Error("the pool host exited before its first instance");
       this.#groups.set(group, [...this.#groups.get(group) ?? [], host]);
       this.#groupOf.set(host, group);
-      host.onExit = (reason) => this.#onExit(host, reason);
-      host.onHeartbeat = () => this.#checkMemory(host);
       return host;
     }).finally(() => this.#spawning.delete(group));
     this.#spawning.set(group, opening);
@@ -142,19 +151,15 @@ export class HostPool<H extends PoolHost> {
     const warm = this.#warm.shift();
     after(this.opts.clock ?? systemClock, this.opts.refillDelayMs ?? 250, () => this.#refillWarm());
     if (warm && !warm.gone) return Promise.resolve(warm);
-    return this.opts.spawn();
+    return this.opts.spawn(this.#events);
   }
 
   #refillWarm() {
     while (!this.#stopped && this.#warm.length + this.#warming < this.opts.warmHosts) {
       this.#warming++;
-      this.opts.spawn()
+      this.opts.spawn(this.#events)
         .then((host) => {
           if (this.#stopped) return host.kill("the supervisor stopped");
-          host.onExit = () => {
-            this.#warm = this.#warm.filter((h) => h !== host);
-            this.#refillWarm();
-          };
           this.#warm.push(host);
         })
         .catch((err) => this.opts.log.warn(`warming a pool host failed: ${err.message}`))

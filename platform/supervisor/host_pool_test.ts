@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HostPool, type PoolHost } from "./host_pool.ts";
-import type { HostedInstance } from "./host_process.ts";
+import type { HostedInstance, HostEvents } from "./host_process.ts";
 import type { HostSharing } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
@@ -11,13 +11,16 @@ class FakeHost implements PoolHost {
   readonly pid = FakeHost.nextPid++;
   rss = 0;
   readonly hosted = new Map<number, HostedInstance>();
-  onExit: (reason: string) => void = () => {};
-  onHeartbeat: () => void = () => {};
   gone = false;
+  constructor(private readonly events: HostEvents<FakeHost>) {}
+  /** What the real host does when its heartbeat frame arrives. */
+  heartbeat() {
+    this.events.heartbeat(this);
+  }
   kill(reason: string) {
     if (this.gone) return;
     this.gone = true;
-    this.onExit(reason);
+    this.events.exited(this, reason);
   }
 }
 
@@ -46,8 +49,8 @@ function pool(sharing: HostSharing = "namespace", instancesPerHost = 10) {
   const spawned: FakeHost[] = [];
   const quarantined: string[] = [];
   const hosts = new HostPool<FakeHost>({
-    spawn: () => {
-      const h = new FakeHost();
+    spawn: (events) => {
+      const h = new FakeHost(events);
       spawned.push(h);
       return Promise.resolve(h);
     },
@@ -163,10 +166,10 @@ Deno.test("a host over its memory limit is killed and its busy revision blamed",
   await hosts.acquire(2, new FakeInstance("default/hello-00001"));
   hog.inFlight = 2;
   host.rss = 50 * 1024 * 1024;
-  host.onHeartbeat();
+  host.heartbeat();
   assert.equal(host.gone, false);
   host.rss = 200 * 1024 * 1024;
-  host.onHeartbeat();
+  host.heartbeat();
   assert.equal(host.gone, true);
   assert.deepEqual(quarantined, ["default/hog-00001"]);
   hosts.stop();
@@ -185,8 +188,8 @@ Deno.test("a new group takes the warm host, and another warms after the refill d
   const clock = new FakeClock(0);
   const spawned: FakeHost[] = [];
   const hosts = new HostPool<FakeHost>({
-    spawn: () => {
-      const h = new FakeHost();
+    spawn: (events) => {
+      const h = new FakeHost(events);
       spawned.push(h);
       return Promise.resolve(h);
     },

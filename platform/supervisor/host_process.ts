@@ -14,8 +14,17 @@ export interface HostLimits {
   connectTimeoutMs: number;
 }
 
+/** What a host tells its owner. */
+export interface HostEvents<H> {
+  /** Once, when the host is gone, with why. */
+  exited(host: H, reason: string): void;
+  /** On each heartbeat, after `rss` is updated. */
+  heartbeat(host: H): void;
+}
+
 export interface HostSpawnOptions {
   listener: HostListener;
+  events: HostEvents<HostProcess>;
   limits: HostLimits;
   /** Where Deno caches npm packages, so functions' `npm:` imports resolve like the platform's. */
   denoDir?: string;
@@ -40,10 +49,6 @@ export interface HostedInstance {
 }
 
 export class HostProcess {
-  /** Called once when the host is gone, with why. */
-  onExit: (reason: string) => void = () => {};
-  /** Called on each heartbeat, after `rss` is updated. */
-  onHeartbeat: () => void = () => {};
   /** Resident memory of the whole host process, from its heartbeat. */
   rss = 0;
   /** The instances running here, by instance id (ids are unique across revisions). */
@@ -63,6 +68,7 @@ export class HostProcess {
     private readonly conn: Deno.Conn,
     private readonly log: Logger,
     private readonly slotsRoot: string,
+    private readonly events: HostEvents<HostProcess>,
   ) {
     this.#out = new FrameWriter(conn);
     this.whenGone = new Promise((resolve) => (this.#resolveGone = resolve));
@@ -117,7 +123,7 @@ export class HostProcess {
       } catch { /* already gone */ }
       throw err;
     }
-    const host = new HostProcess(child, connection.conn, opts.log, opts.listener.slotsRoot);
+    const host = new HostProcess(child, connection.conn, opts.log, opts.listener.slotsRoot, opts.events);
     host.#readLoop(connection.reader, connection.leftover);
     host.#prepareSpare();
     return host;
@@ -195,7 +201,7 @@ export class HostProcess {
         this.hosted.get(f.stream)?.failed(parseJson<{ error: string }>(f.payload).error);
       } else if (f.type === FrameType.Heartbeat) {
         this.rss = parseJson<{ rss: number }>(f.payload).rss;
-        this.onHeartbeat();
+        this.events.heartbeat(this);
       }
     } catch (err) {
       this.log.error(`handling a ${f.type} frame failed: ${err}`);
@@ -210,7 +216,7 @@ export class HostProcess {
     try {
       this.conn.close();
     } catch { /* closed */ }
-    this.onExit(reason);
+    this.events.exited(this, reason);
   }
 }
 

@@ -7,10 +7,14 @@
 import { FrameReader, FrameWriter } from "../../runtime/protocol.ts";
 import type { Bytes, Frame, FrameType } from "../../runtime/protocol.ts";
 
+/** What a link tells its owner. */
+export interface LinkEvents {
+  frame(frame: Frame): void;
+  /** Once, when the connection is gone, whichever side ended it. */
+  closed(): void;
+}
+
 export class InstanceLink {
-  onFrame: (frame: Frame) => void = () => {};
-  /** Called once when the connection is gone, whichever side ended it. */
-  onClose: () => void = () => {};
   #out: FrameWriter;
   #gone = false;
 
@@ -18,11 +22,12 @@ export class InstanceLink {
     private readonly conn: Deno.Conn,
     private readonly reader: FrameReader,
     private readonly leftover: Frame[],
+    private readonly events: LinkEvents,
   ) {
     this.#out = new FrameWriter(conn);
   }
 
-  /** Starts reading, once `onFrame` and `onClose` are set. */
+  /** Starts reading (the owner may keep the link first: frames may arrive at once). */
   start() {
     this.#readLoop(this.reader, this.leftover);
   }
@@ -47,7 +52,7 @@ export class InstanceLink {
     try {
       this.conn.close();
     } catch { /* closed */ }
-    this.onClose();
+    this.events.closed();
   }
 
   async #readLoop(reader: FrameReader, leftover: Frame[]) {
@@ -67,7 +72,7 @@ export class InstanceLink {
 
   #dispatch(f: Frame) {
     try {
-      this.onFrame(f);
+      this.events.frame(f);
     } catch (err) {
       console.error(`handling a ${f.type} frame from an instance failed: ${err}`);
     }

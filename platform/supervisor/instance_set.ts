@@ -83,6 +83,8 @@ export class InstanceSet {
   #desired = 0;
   #stopped = false;
   #pongs = new Map<number, () => void>();
+  /** Cancels of the start timeouts of instances still starting. */
+  #startTimers = new Map<number, () => void>();
 
   constructor(private readonly opts: InstanceSetOptions) {}
 
@@ -207,6 +209,7 @@ export class InstanceSet {
       ready: () => {
         if (!mine() || instance.state !== "starting") return;
         instance.state = "ready";
+        this.#cancelStartTimer(instance);
         this.opts.listener.ready(instance, this.opts.clock.now() - instance.startedAt);
       },
       failed: (error) => mine() && this.#lose(instance, error),
@@ -236,17 +239,27 @@ export class InstanceSet {
       },
       (err) => mine() && this.#lose(instance, (err as Error).message),
     );
-    after(this.opts.clock, this.opts.startTimeoutMs, () => {
-      if (mine() && instance.state === "starting") {
-        this.#lose(instance, `the code did not load within ${this.opts.startTimeoutMs} ms`);
-      }
-    });
+    this.#startTimers.set(
+      instance.id,
+      after(this.opts.clock, this.opts.startTimeoutMs, () => {
+        this.#startTimers.delete(instance.id);
+        if (mine() && instance.state === "starting") {
+          this.#lose(instance, `the code did not load within ${this.opts.startTimeoutMs} ms`);
+        }
+      }),
+    );
+  }
+
+  #cancelStartTimer(instance: Instance) {
+    this.#startTimers.get(instance.id)?.();
+    this.#startTimers.delete(instance.id);
   }
 
   /** The instance is gone before its time: forget it, stop what is left of it, tell the pool. */
   #lose(instance: Instance, error: string, opts: { logged?: boolean; restart?: boolean } = {}) {
     this.#instances.delete(instance.id);
     this.#pongs.delete(instance.id);
+    this.#cancelStartTimer(instance);
     instance.handle?.stop();
     if (!opts.logged) this.opts.log.warn(`${this.opts.revision}: instance ${instance.id} failed: ${error}`);
     // Its replacement is on its way before the pool hears of the loss (held requests wait for it).
@@ -257,6 +270,7 @@ export class InstanceSet {
 
   #stop(instance: Instance) {
     this.#instances.delete(instance.id);
+    this.#cancelStartTimer(instance);
     instance.handle?.stop();
     this.opts.listener.changed();
   }

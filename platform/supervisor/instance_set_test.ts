@@ -181,3 +181,14 @@ Deno.test("frames of an instance's requests go to the pool", async () => {
   set.stopAll();
   assert.deepEqual(launcher.running(), []);
 });
+
+Deno.test("no timer is left behind by instances that became ready or were stopped", async () => {
+  const { set, clock, readyAll } = instanceSet();
+  set.scaleTo(1);
+  await readyAll();
+  assert.equal(clock.pendingTimers, 0);
+  set.scaleTo(2);
+  set.stopAll();
+  await clock.advance(0);
+  assert.equal(clock.pendingTimers, 0);
+});

@@ -1,7 +1,7 @@
 /** Owns one pool per revision, the pool hosts they share, and the limits every instance runs under. */
 import { HostListener } from "./host_listener.ts";
 import { RevisionPool, type RevisionRuntimeSpec } from "./revision_pool.ts";
-import { HostProcess } from "./host_process.ts";
+import { type HostEvents, HostProcess } from "./host_process.ts";
 import { HostPool } from "./host_pool.ts";
 import { HostLauncher } from "./host_launcher.ts";
 import { systemClock } from "../clock/clock.ts";
@@ -17,7 +17,7 @@ export interface SupervisorOptions {
   /** Called when a pool's ready or desired instance count changes, or it is quarantined. */
   onScaleChange?: (namespace: string, revision: string) => void;
   /** Called when the activator holds a request and asks for capacity (the autoscaler's poke). */
-  onColdRequest?: (namespace: string, revision: string) => void;
+  askCapacity?: (namespace: string, revision: string) => void;
 }
 
 export class Supervisor {
@@ -29,7 +29,7 @@ export class Supervisor {
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
     this.hosts = new HostPool({
-      spawn: () => this.#spawn(),
+      spawn: (events) => this.#spawn(events),
       sharing: opts.hostSharing ?? SERVE_DEFAULTS.hostSharing,
       warmHosts: this.limits.warmHosts,
       instancesPerHost: this.limits.instancesPerHost,
@@ -48,9 +48,10 @@ export class Supervisor {
     return supervisor;
   }
 
-  #spawn(): Promise<HostProcess> {
+  #spawn(events: HostEvents<HostProcess>): Promise<HostProcess> {
     return HostProcess.spawn({
       listener: this.listener,
+      events,
       limits: { maxHeapMb: this.limits.maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
       log: this.opts.log.child("host"),
@@ -86,7 +87,7 @@ export class Supervisor {
         limits: this.limits,
         log: this.opts.log,
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
-        askCapacity: () => this.opts.onColdRequest?.(spec.namespace, spec.revision),
+        askCapacity: () => this.opts.askCapacity?.(spec.namespace, spec.revision),
         quarantine: () => this.hosts.quarantineOf(key),
       });
       this.#pools.set(key, pool);
