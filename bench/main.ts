@@ -7,7 +7,8 @@
  *    (and cold start from zero once the autoscaler can scale to zero);
  * 3. memory of pool hosts per idle instance vs a bare deno process with workers;
  * 4. broker throughput end to end to a function, losses, and delivery latency;
- * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers.
+ * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers;
+ * 6. Redis, RabbitMQ and NATS sources beside bare clients (servers that answer), and a Sequence's latency.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
@@ -41,6 +42,11 @@ import { renderReport } from "./report.ts";
 import { type BrokerBench, measureBroker, renderBroker } from "./broker_throughput.ts";
 import { type LoadStep, measureLoadStep, renderLoadStep } from "./load_step.ts";
 import { type KafkaSourceBenchResult, measureKafkaSourceThroughput } from "./kafka_source_bench.ts";
+import {
+  measureQueueSources,
+  type QueueSourcesBenchResult,
+  renderQueueSources,
+} from "./queue_sources_bench.ts";
 
 const COMMAND = "deno task bench";
 const OUT_DIR = new URL("./out/", import.meta.url).pathname;
@@ -161,6 +167,12 @@ async function run(): Promise<BenchResults> {
     });
   } else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
 
+  // 6. Redis, RabbitMQ and NATS sources, and a Sequence.
+  queueSources = await measureQueueSources({ log }).catch((err) => {
+    log(`queue sources: not measured (${(err as Error).message})`);
+    return undefined;
+  });
+
   const [platformRow, bareRow] = rows;
   const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
   const floorRows: FloorRow[] = rows.slice(rows.length - floors.length).map((row) => ({
@@ -204,6 +216,7 @@ stopAllOnSignals();
 let broker: BrokerBench | undefined;
 let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
+let queueSources: QueueSourcesBenchResult | undefined;
 let results: BenchResults;
 try {
   results = await run();
@@ -218,12 +231,13 @@ await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
 await Deno.writeTextFile(
   `${OUT_DIR}results.json`,
-  JSON.stringify({ ...results, loadStep, broker, kafka }, null, 2) + "\n",
+  JSON.stringify({ ...results, loadStep, broker, kafka, queueSources }, null, 2) + "\n",
 );
 console.log(renderReport(results));
 if (loadStep) console.log(renderLoadStep(loadStep));
 if (broker) console.log(renderBroker(broker));
 if (kafka) console.log(renderKafka(kafka));
+if (queueSources) console.log(renderQueueSources(queueSources));
 
 function renderKafka(k: KafkaSourceBenchResult): string {
   const rate = (n: number) => Math.round(n).toLocaleString("en-US");
