@@ -144,6 +144,7 @@ serverTest(
             source("dead", {
               stream,
               sink: { uri: sink.url("/fail503") },
+              ceOverrides: { extensions: { team: "blue" } },
               delivery: { retry: 1, backoffDelay: "PT0.01S", deadLetterSink: { uri: sink.url("/dead") } },
             }),
           );
@@ -154,6 +155,7 @@ serverTest(
             () => Promise.resolve(sink.at("/dead").length === 1 || undefined),
           );
           assert.equal(sink.at("/fail503").length, 2);
+          assert.equal(sink.at("/fail503")[0].extensions?.team, "blue", "ceOverrides apply");
           assert.equal(
             await metric(platform, "denative_natsjetstreamsource_events_total", {
               natsjetstreamsource: "dead",

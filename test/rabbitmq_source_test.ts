@@ -181,6 +181,7 @@ serverTest(
             platform,
             `${SOURCES}/dead`,
             source("dead", ex, q, { uri: sink.url("/fail503") }, {
+              ceOverrides: { extensions: { team: "blue" } },
               delivery: { retry: 1, backoffDelay: "PT0.01S", deadLetterSink: { uri: sink.url("/dead") } },
             }),
           );
@@ -191,6 +192,7 @@ serverTest(
             () => Promise.resolve(sink.at("/dead").length === 1 || undefined),
           );
           assert.equal(sink.at("/fail503").length, 2);
+          assert.equal(sink.at("/fail503")[0].extensions?.team, "blue", "ceOverrides apply");
           assert.equal(sink.at("/dead")[0].extensions?.knativeerrorcode, "503");
           assert.equal(
             await metric(platform, "denative_rabbitmqsource_events_total", {

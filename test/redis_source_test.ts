@@ -149,6 +149,7 @@ serverTest(
             address: `${REDIS.hostname}:${REDIS.port}`,
             stream,
             sink: { uri: sink.url("/fail503") },
+            ceOverrides: { extensions: { team: "blue" } },
             delivery: { retry: 1, backoffDelay: "PT0.01S", deadLetterSink: { uri: sink.url("/dead") } },
           }),
         );
@@ -156,6 +157,7 @@ serverTest(
         await client.xAdd(stream, "*", { n: "1" });
         await eventually("a dead letter", () => Promise.resolve(sink.at("/dead").length === 1 || undefined));
         assert.equal(sink.at("/fail503").length, 2);
+        assert.equal(sink.at("/fail503")[0].extensions?.team, "blue", "ceOverrides apply");
         assert.equal(sink.at("/dead")[0].extensions?.knativeerrorcode, "503");
         assert.equal(
           await metric(platform, "denative_redisstreamsource_events_total", {
