@@ -19,5 +19,6 @@ export function EXTENSION_KINDS(): KindInfo[] {
     ...flowKinds(),
     ...redisKinds(),
     ...rabbitmqKinds(),
+    ...natsSourceKinds(),
   ];
 }
