@@ -9,7 +9,8 @@
  * 4. broker throughput end to end to a function, losses, and delivery latency;
  * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers;
  * 6. density: N hello Services (BENCH_DENSITY_SERVICES, 50) in a cold platform, PSS per Service with
- *    shared and with per-revision pool hosts, beside N workers in one bare deno process.
+ *    shared and with per-revision pool hosts, beside N workers in one bare deno process;
+ * 7. Redis, RabbitMQ and NATS sources beside bare clients (servers that answer), and a Sequence's latency.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
@@ -51,6 +52,11 @@ import {
   measureDensityFloor,
   renderDensity,
 } from "./density.ts";
+import {
+  measureQueueSources,
+  type QueueSourcesBenchResult,
+  renderQueueSources,
+} from "./queue_sources_bench.ts";
 
 const COMMAND = "deno task bench";
 const OUT_DIR = new URL("./out/", import.meta.url).pathname;
@@ -173,6 +179,12 @@ async function run(): Promise<BenchResults> {
     });
   } else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
 
+  // 7. Redis, RabbitMQ and NATS sources, and a Sequence.
+  queueSources = await measureQueueSources({ log }).catch((err) => {
+    log(`queue sources: not measured (${(err as Error).message})`);
+    return undefined;
+  });
+
   const [platformRow, bareRow] = rows;
   const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
   const floorRows: FloorRow[] = rows.slice(rows.length - floors.length).map((row) => ({
@@ -250,6 +262,7 @@ if (Deno.env.get("BENCH_ONLY") === "density") {
 let broker: BrokerBench | undefined;
 let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
+let queueSources: QueueSourcesBenchResult | undefined;
 let results: BenchResults;
 try {
   results = await run();
@@ -264,13 +277,15 @@ await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
 await Deno.writeTextFile(
   `${OUT_DIR}results.json`,
-  JSON.stringify({ ...results, loadStep, broker, kafka, density, densityFloor }, null, 2) + "\n",
+  JSON.stringify({ ...results, loadStep, broker, kafka, density, densityFloor, queueSources }, null, 2) +
+    "\n",
 );
 console.log(renderReport(results));
 if (loadStep) console.log(renderLoadStep(loadStep));
 if (broker) console.log(renderBroker(broker));
 if (kafka) console.log(renderKafka(kafka));
 if (density.length > 0) console.log(renderDensity(density, densityFloor));
+if (queueSources) console.log(renderQueueSources(queueSources));
 
 function renderKafka(k: KafkaSourceBenchResult): string {
   const rate = (n: number) => Math.round(n).toLocaleString("en-US");

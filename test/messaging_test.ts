@@ -158,39 +158,43 @@ Deno.test("messaging: channels, subscriptions with reply and dead letters, durab
     });
 
     await t.step("accepted events survive a kill of the platform mid-delivery", async () => {
-      await put(platform, "inmemorychannels", {
-        apiVersion: "messaging.knative.dev/v1",
-        kind: "InMemoryChannel",
-        metadata: { name: "durable" },
-      } as never);
-      await put(platform, "subscriptions", {
-        apiVersion: "messaging.knative.dev/v1",
-        kind: "Subscription",
-        metadata: { name: "slow" },
-        spec: {
-          channel: { apiVersion: "messaging.knative.dev/v1", kind: "InMemoryChannel", name: "durable" },
-          subscriber: { uri: sink.url("/slow") },
-        },
-      } as never);
-      await ready(platform, "subscriptions", "slow");
-      const url = `http://127.0.0.1:${platform.port}/channel/default/durable`;
-      const total = 300;
-      for (let i = 0; i < total; i++) assert.equal((await post(url, `d${i}`, "durable")).status, 202);
-      await until("some deliveries", () => sink.at("/slow").length > 0, 30_000);
-      await platform.kill();
-      const before = new Set(sink.at("/slow").map((e) => e.id)).size;
-      assert.ok(before < total, `the kill came before the end (${before} of ${total})`);
-      platform = await Platform.start({ state: platform.state });
-      await until(
-        "every event after the restart",
-        () => new Set(sink.at("/slow").map((e) => e.id)).size === total,
-        60_000,
-      );
-      const metrics = await (await platform.admin("/metrics")).text();
-      const redelivered = /denative_subscription_redeliveries_total\{[^}]*subscription="slow"[^}]*\} (\d+)/
-        .exec(metrics);
-      const duplicates = sink.at("/slow").length - total;
-      assert.equal(Number(redelivered?.[1] ?? 0) >= duplicates, true, `duplicates ${duplicates} are counted`);
+      // A subscriber that holds every delivery until the gate opens: the kill surely comes mid-delivery.
+      const gate = new Gate();
+      try {
+        await put(platform, "inmemorychannels", {
+          apiVersion: "messaging.knative.dev/v1",
+          kind: "InMemoryChannel",
+          metadata: { name: "durable" },
+        } as never);
+        await put(platform, "subscriptions", {
+          apiVersion: "messaging.knative.dev/v1",
+          kind: "Subscription",
+          metadata: { name: "held" },
+          spec: {
+            channel: { apiVersion: "messaging.knative.dev/v1", kind: "InMemoryChannel", name: "durable" },
+            subscriber: { uri: gate.url },
+          },
+        } as never);
+        await ready(platform, "subscriptions", "held");
+        const url = `http://127.0.0.1:${platform.port}/channel/default/durable`;
+        const total = 300;
+        for (let i = 0; i < total; i++) assert.equal((await post(url, `d${i}`, "durable")).status, 202);
+        await until("deliveries held at the subscriber", () => gate.held > 0, 30_000);
+        await platform.kill();
+        assert.equal(gate.answered.size, 0, "nothing was answered before the kill");
+        gate.open();
+        platform = await Platform.start({ state: platform.state });
+        await until("every event after the restart", () => gate.answered.size === total, 60_000);
+        const metrics = await (await platform.admin("/metrics")).text();
+        const redelivered = /denative_subscription_redeliveries_total\{[^}]*subscription="held"[^}]*\} (\d+)/
+          .exec(metrics);
+        assert.ok(
+          Number(redelivered?.[1] ?? 0) > 0,
+          "the deliveries cut by the kill are counted as redeliveries",
+        );
+      } finally {
+        await gate.close();
+      }
     });
 
     await t.step("deleting a Channel deletes its backing channel", async () => {
@@ -207,3 +211,37 @@ Deno.test("messaging: channels, subscriptions with reply and dead letters, durab
     await Deno.remove(platform.state, { recursive: true }).catch(() => {});
   }
 });
+
+/** A subscriber that holds every request until `open()`, then answers 202 and records the event ids. */
+class Gate {
+  readonly answered = new Set<string>();
+  held = 0;
+  #open = false;
+  #release: (() => void)[] = [];
+  #server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const id = req.headers.get("ce-id") ?? "";
+    await req.arrayBuffer();
+    if (!this.#open) {
+      // Held until the gate opens, for a platform that is killed meanwhile: not an answered delivery.
+      this.held++;
+      await new Promise<void>((r) => this.#release.push(r));
+      return new Response(null, { status: 503 });
+    }
+    this.answered.add(id);
+    return new Response(null, { status: 202 });
+  });
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#server.addr.port}/`;
+  }
+
+  open() {
+    this.#open = true;
+    for (const release of this.#release.splice(0)) release();
+  }
+
+  async close() {
+    this.open();
+    await this.#server.shutdown();
+  }
+}

@@ -131,3 +131,49 @@ export async function dn(
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
+
+/**
+ * A sink in the test process for kill tests: answers the first `answerFirst` events at once, then
+ * holds every further request until `open()`, so that a platform killed meanwhile surely is
+ * mid-stream. Every request is recorded as it arrives (ids, duplicates included).
+ */
+export class GatedSink {
+  readonly ids: string[] = [];
+  #open = false;
+  #release: (() => void)[] = [];
+  #server: Deno.HttpServer<Deno.NetAddr>;
+
+  constructor(private readonly answerFirst: number) {
+    this.#server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      this.ids.push(req.headers.get("ce-id") ?? "");
+      await req.arrayBuffer();
+      if (!this.#open && this.ids.length > this.answerFirst) {
+        await new Promise<void>((r) => this.#release.push(r));
+      }
+      return new Response(null, { status: 202 });
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#server.addr.port}/`;
+  }
+
+  /** Requests waiting at the gate. */
+  get held(): number {
+    return this.#release.length;
+  }
+
+  get distinct(): number {
+    return new Set(this.ids).size;
+  }
+
+  open() {
+    this.#open = true;
+    for (const release of this.#release.splice(0)) release();
+  }
+
+  async close() {
+    this.open();
+    await this.#server.shutdown();
+  }
+}

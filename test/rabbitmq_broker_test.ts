@@ -3,7 +3,8 @@
  * reference mapped to a Secret: the ingress answers 202 once RabbitMQ confirmed the event; each
  * trigger's queue delivers the events its filter passes (a function's reply going back into the
  * broker, to another trigger); a failing subscriber's events go through the trigger's dead-letter
- * queue to the dead-letter sink; a missing Secret makes the broker NotReady with a reason.
+ * queue to the dead-letter sink; a missing Secret, and RabbitMQ going away (a TCP forwarder closed),
+ * make the broker NotReady with a reason, and Ready again.
  */
 import assert from "node:assert/strict";
 // @ts-types="npm:@types/amqplib@^0.10.7"
@@ -11,6 +12,7 @@ import amqp from "amqplib";
 import { encodeHttpBinary } from "../platform/eventing/cloudevents/http_encode.ts";
 import { FIXTURES, Platform } from "./harness.ts";
 import { event, Sink } from "./event_sink.ts";
+import { TcpForwarder } from "./tcp_forwarder.ts";
 import { eventually, putResource, RABBITMQ, readiness, serverTest, unreachable } from "./queue_test_env.ts";
 
 const EVENTING = "/apis/eventing.knative.dev/v1/namespaces/default";
@@ -34,6 +36,8 @@ serverTest(
   async (t) => {
     const sink = new Sink();
     const broker = `rb-${crypto.randomUUID().slice(0, 6)}`;
+    const brokers = [broker];
+    const forwarder = new TcpForwarder(RABBITMQ);
     const platform = await Platform.start({ functions: { "event-replier": `${FIXTURES}/event_replier` } });
     const ready = (path: string) =>
       eventually(`${path} Ready`, async () => {
@@ -124,7 +128,48 @@ serverTest(
           await conn.close();
         },
       );
+
+      await t.step(
+        "RabbitMQ going away makes the broker NotReady and its ingress 503, then Ready again",
+        async () => {
+          forwarder.open();
+          const away = `${broker}-away`;
+          brokers.push(away);
+          await putResource(platform, "/api/v1/namespaces/default/secrets/via-forwarder", {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: "via-forwarder" },
+            stringData: { uri: `amqp://guest:guest@${forwarder.address}` },
+          });
+          await putResource(platform, `${EVENTING}/brokers/${away}`, {
+            apiVersion: "eventing.knative.dev/v1",
+            kind: "Broker",
+            metadata: { name: away, annotations: { "eventing.knative.dev/broker.class": "RabbitMQBroker" } },
+            spec: {
+              config: { apiVersion: "rabbitmq.com/v1beta1", kind: "RabbitmqCluster", name: "via-forwarder" },
+            },
+          });
+          await ready(`${EVENTING}/brokers/${away}`);
+          forwarder.close();
+          const down = await eventually("NotReady", async () => {
+            const r = await readiness(platform, `${EVENTING}/brokers/${away}`);
+            return r.status === "False" ? r : undefined;
+          });
+          assert.equal(down.reason, "BrokerUnreachable");
+          const encoded = encodeHttpBinary(event("away", "ping"));
+          const refused = await fetch(`http://127.0.0.1:${platform.port}/broker/default/${away}`, {
+            method: "POST",
+            headers: encoded.headers,
+            body: encoded.body,
+          });
+          assert.equal(refused.status, 503);
+          await refused.body?.cancel();
+          forwarder.open();
+          await ready(`${EVENTING}/brokers/${away}`);
+        },
+      );
     } finally {
+      forwarder.close();
       await platform.stop();
       await sink.server.shutdown();
       const conn = await amqp.connect(`amqp://guest:guest@${RABBITMQ.hostname}:${RABBITMQ.port}`).catch(() =>
@@ -136,8 +181,10 @@ serverTest(
           await ch.deleteQueue(`knative-trigger-default-${broker}-${name}`).catch(() => {});
           await ch.deleteQueue(`knative-trigger-default-${broker}-${name}-dlq`).catch(() => {});
         }
-        await ch.deleteExchange(`knative-broker-default-${broker}`).catch(() => {});
-        await ch.deleteExchange(`knative-broker-default-${broker}-dlx`).catch(() => {});
+        for (const b of brokers) {
+          await ch.deleteExchange(`knative-broker-default-${b}`).catch(() => {});
+          await ch.deleteExchange(`knative-broker-default-${b}-dlx`).catch(() => {});
+        }
         await conn.close().catch(() => {});
       }
     }

@@ -16,6 +16,7 @@ import { TcpForwarder } from "./tcp_forwarder.ts";
 import {
   dn,
   eventually,
+  GatedSink,
   metric,
   putResource,
   RABBITMQ,
@@ -181,6 +182,7 @@ serverTest(
             platform,
             `${SOURCES}/dead`,
             source("dead", ex, q, { uri: sink.url("/fail503") }, {
+              ceOverrides: { extensions: { team: "blue" } },
               delivery: { retry: 1, backoffDelay: "PT0.01S", deadLetterSink: { uri: sink.url("/dead") } },
             }),
           );
@@ -191,6 +193,7 @@ serverTest(
             () => Promise.resolve(sink.at("/dead").length === 1 || undefined),
           );
           assert.equal(sink.at("/fail503").length, 2);
+          assert.equal(sink.at("/fail503")[0].extensions?.team, "blue", "ceOverrides apply");
           assert.equal(sink.at("/dead")[0].extensions?.knativeerrorcode, "503");
           assert.equal(
             await metric(platform, "denative_rabbitmqsource_events_total", {
@@ -245,7 +248,7 @@ serverTest(
 
 serverTest("rabbitmq source: 1,000 messages survive a kill of the platform", async () => {
   const rabbit = await Rabbit.connect();
-  const sink = new Sink();
+  const sink = new GatedSink(250);
   const ex = unique("crash-ex"), q = unique("crash-q");
   let platform = await Platform.start();
   try {
@@ -253,30 +256,31 @@ serverTest("rabbitmq source: 1,000 messages survive a kill of the platform", asy
     await putResource(
       platform,
       `${SOURCES}/crash`,
-      source("crash", ex, q, { uri: sink.url("/crash") }, { parallelism: 20 }),
+      source("crash", ex, q, { uri: sink.url }, { parallelism: 20 }),
     );
     await ready(platform, "crash");
     const total = 1_000;
     for (let i = 0; i < total; i++) rabbit.publish(ex, `m${i}`, { messageId: `m${i}` });
     await rabbit.channel.waitForConfirms();
     await eventually(
-      "a quarter delivered",
-      () => Promise.resolve(sink.at("/crash").length >= total / 4 || undefined),
+      "deliveries held at the gate",
+      () => Promise.resolve(sink.held > 0 || undefined),
       30_000,
       5,
     );
     await platform.kill();
-    const beforeKill = sink.at("/crash").length;
+    const beforeKill = sink.ids.length;
     assert.ok(beforeKill < total, "killed before the end");
+    sink.open();
     platform = await Platform.start({ state: platform.state });
     await eventually(
       "every message after the restart",
-      () => Promise.resolve(new Set(sink.at("/crash").map((e) => e.id)).size === total || undefined),
+      () => Promise.resolve(sink.distinct === total || undefined),
       60_000,
       50,
     );
     await eventually("the queue empty", async () => (await rabbit.queueDepth(q)) === 0 ? true : undefined);
-    const received = sink.at("/crash").length;
+    const received = sink.ids.length;
     const redelivered = await metric(platform, "denative_rabbitmqsource_events_total", {
       rabbitmqsource: "crash",
       result: "redelivered",
@@ -292,7 +296,7 @@ serverTest("rabbitmq source: 1,000 messages survive a kill of the platform", asy
     );
   } finally {
     await platform.stop();
-    await sink.server.shutdown();
+    await sink.close();
     await rabbit.cleanup([ex], [q]);
   }
 }, missing);

@@ -13,6 +13,7 @@ import { TcpForwarder } from "./tcp_forwarder.ts";
 import {
   dn,
   eventually,
+  GatedSink,
   metric,
   putResource,
   readiness,
@@ -149,6 +150,7 @@ serverTest(
             address: `${REDIS.hostname}:${REDIS.port}`,
             stream,
             sink: { uri: sink.url("/fail503") },
+            ceOverrides: { extensions: { team: "blue" } },
             delivery: { retry: 1, backoffDelay: "PT0.01S", deadLetterSink: { uri: sink.url("/dead") } },
           }),
         );
@@ -156,6 +158,7 @@ serverTest(
         await client.xAdd(stream, "*", { n: "1" });
         await eventually("a dead letter", () => Promise.resolve(sink.at("/dead").length === 1 || undefined));
         assert.equal(sink.at("/fail503").length, 2);
+        assert.equal(sink.at("/fail503")[0].extensions?.team, "blue", "ceOverrides apply");
         assert.equal(sink.at("/dead")[0].extensions?.knativeerrorcode, "503");
         assert.equal(
           await metric(platform, "denative_redisstreamsource_events_total", {
@@ -205,7 +208,7 @@ serverTest(
 
 serverTest("redis source: 1,000 entries survive a kill of the platform", async () => {
   const client = await redis();
-  const sink = new Sink();
+  const sink = new GatedSink(250);
   const stream = streamName("crash");
   let platform = await Platform.start();
   try {
@@ -215,7 +218,7 @@ serverTest("redis source: 1,000 entries survive a kill of the platform", async (
       source("crash", {
         address: `${REDIS.hostname}:${REDIS.port}`,
         stream,
-        sink: { uri: sink.url("/slow") },
+        sink: { uri: sink.url },
       }),
     );
     await ready(platform, "crash");
@@ -226,18 +229,19 @@ serverTest("redis source: 1,000 entries survive a kill of the platform", async (
       );
     }
     await eventually(
-      "a quarter delivered",
-      () => Promise.resolve(sink.at("/slow").length >= total / 4 || undefined),
+      "deliveries held at the gate",
+      () => Promise.resolve(sink.held > 0 || undefined),
       30_000,
       5,
     );
     await platform.kill();
-    const beforeKill = sink.at("/slow").length;
+    const beforeKill = sink.ids.length;
     assert.ok(beforeKill < total, "killed before the end");
+    sink.open();
     platform = await Platform.start({ state: platform.state });
     await eventually(
       "every entry after the restart",
-      () => Promise.resolve(new Set(sink.at("/slow").map((e) => e.id)).size === total || undefined),
+      () => Promise.resolve(sink.distinct === total || undefined),
       60_000,
       50,
     );
@@ -245,7 +249,7 @@ serverTest("redis source: 1,000 entries survive a kill of the platform", async (
       const groups = await client.xInfoGroups(stream) as unknown as { pending: number; lag: number }[];
       return groups[0].pending === 0 && groups[0].lag === 0 ? true : undefined;
     });
-    const received = sink.at("/slow").length;
+    const received = sink.ids.length;
     const redelivered = await metric(platform, "denative_redisstreamsource_events_total", {
       redisstreamsource: "crash",
       result: "redelivered",
@@ -261,7 +265,7 @@ serverTest("redis source: 1,000 entries survive a kill of the platform", async (
     );
   } finally {
     await platform.stop();
-    await sink.server.shutdown();
+    await sink.close();
     await client.del(stream);
     await client.close();
   }

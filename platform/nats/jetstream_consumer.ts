@@ -70,8 +70,10 @@ export class JetStreamConsumerConnection implements QueueConnection {
         const message: QueueMessage = {
           ...this.toMessage(m),
           redelivered: m.info.redelivered,
-          ack: async () => {
-            await m.ackAck();
+          // A lost ack only means a redelivery (counted), never a loss: no need to wait for its confirmation.
+          ack: () => {
+            m.ack();
+            return Promise.resolve();
           },
         };
         onMessage(message).catch(() => {}).finally(() => {

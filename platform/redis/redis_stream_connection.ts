@@ -69,7 +69,8 @@ class RedisStreamConnection implements QueueConnection {
     // Own pending entries first (ids after `cursor`), then new ones.
     let cursor: string | undefined = "0";
     while (!this.#closed) {
-      if (inFlight >= maxInFlight) {
+      // Refill in batches (once half the slots are free), not one round trip per finished entry.
+      if (inFlight > 0 && inFlight >= Math.ceil(maxInFlight / 2)) {
         await new Promise<void>((r) => (wake = r));
         continue;
       }
