@@ -59,3 +59,36 @@ Deno.test("openapi: unknown fields of eventing documents are found where Knative
     ["spec.schedul"],
   );
 });
+
+Deno.test("schemas agree with Knative's CRDs where they disagreed: GitHub event types, KafkaSource delivery, dead-letter sinks", () => {
+  const github = kinds.byKind("sources.knative.dev/v1alpha1", "GitHubSource")!;
+  const { errors } = github.parse!({
+    apiVersion: "sources.knative.dev/v1alpha1",
+    kind: "GitHubSource",
+    metadata: { name: "gh", namespace: "default" },
+    spec: {
+      ownerAndRepository: "knative/docs",
+      eventTypes: ["push", "check_run"],
+      secretToken: { secretKeyRef: { name: "s", key: "k" } },
+      sink: { uri: "http://example.com/" },
+    },
+  });
+  assert.deepEqual(errors.map((e) => e.path), ["spec.eventTypes[1]"]);
+  const kafka = kinds.byKind("sources.knative.dev/v1", "KafkaSource")!;
+  assert.deepEqual(
+    openapi.unknownFields(kafka, { spec: { delivery: { retry: 1, format: "json" } } }),
+    ["spec.delivery.format"],
+  );
+  const trigger = kinds.byKind("eventing.knative.dev/v1", "Trigger")!;
+  const withTls = {
+    apiVersion: "eventing.knative.dev/v1",
+    kind: "Trigger",
+    metadata: { name: "t", namespace: "default" },
+    spec: {
+      subscriber: { uri: "http://example.com/" },
+      delivery: { deadLetterSink: { uri: "https://dead.example.com/", CACerts: "PEM", audience: "dls" } },
+    },
+  };
+  assert.deepEqual(trigger.parse!(structuredClone(withTls)).errors, []);
+  assert.deepEqual(openapi.unknownFields(trigger, withTls), []);
+});
