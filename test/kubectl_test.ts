@@ -350,6 +350,30 @@ Deno.test("kubectl: discovery, wait, watch, patches that move traffic, conflicts
       );
       assert.match(deeper, /<integer>/);
     });
+
+    await t.step("explain and strict field validation of eventing kinds", async () => {
+      const broker = ok(await kubectl(["explain", "broker.spec"]), "explain broker.spec");
+      assert.match(broker, /KIND:\s+Broker/);
+      assert.match(broker, /delivery\s+<Object>/);
+      assert.match(broker, /Delivery settings for every Trigger of this broker/);
+      const filter = ok(await kubectl(["explain", "trigger.spec.filter"]), "explain trigger.spec.filter");
+      assert.match(filter, /KIND:\s+Trigger/);
+      assert.match(filter, /Selects events by exact attribute values/);
+      assert.match(filter, /attributes\s+<map\[string\]string>/);
+      const trigger = (spec: Record<string, unknown>) =>
+        YAML.stringify({
+          apiVersion: "eventing.knative.dev/v1",
+          kind: "Trigger",
+          metadata: { name: "typo" },
+          spec: { broker: "default", subscriber: { uri: "http://example.com/" }, ...spec },
+        });
+      const strict = await kubectl(["apply", "--validate=strict", "-f", "-"], trigger({ filtre: {} }));
+      assert.notEqual(strict.code, 0, strict.stdout);
+      assert.match(strict.stderr, /unknown field "spec\.filtre"/);
+      // The same document without the typo is accepted.
+      ok(await kubectl(["apply", "--validate=strict", "-f", "-"], trigger({})), "apply trigger");
+      ok(await kubectl(["delete", "trigger", "typo"]), "delete trigger");
+    });
   } finally {
     await platform.stop();
     await kubectl.cleanup();

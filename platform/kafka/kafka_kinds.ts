@@ -5,8 +5,8 @@
  */
 import type { KindInfo } from "../resources/kinds.ts";
 import { SOURCES_GROUP } from "../eventing/sources/source_spec.ts";
-import { parseKafkaSource } from "./kafka_source.ts";
-import { parseKafkaSink } from "./kafka_sink.ts";
+import { KafkaSourceDocument, parseKafkaSource } from "./kafka_source.ts";
+import { KafkaSinkDocument, parseKafkaSink } from "./kafka_sink.ts";
 
 export function kafkaKinds(): KindInfo[] {
   const kafkaSource = (version: string): KindInfo => ({
@@ -14,6 +14,7 @@ export function kafkaKinds(): KindInfo[] {
     version,
     plural: "kafkasources",
     kind: "KafkaSource",
+    schema: KafkaSourceDocument,
     parse(doc) {
       const { source, errors } = parseKafkaSource(doc);
       return { object: source, errors };
@@ -28,6 +29,7 @@ export function kafkaKinds(): KindInfo[] {
       version: "v1alpha1",
       plural: "kafkasinks",
       kind: "KafkaSink",
+      schema: KafkaSinkDocument,
       parse(doc) {
         const { sink, errors } = parseKafkaSink(doc);
         return { object: sink, errors };

@@ -6,7 +6,7 @@
  * missing, as Knative's does; otherwise the topic must exist (`TopicReady` says whether it does).
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../resources/meta.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 
 export const EVENTING_V1ALPHA1 = "eventing.knative.dev/v1alpha1";
@@ -19,24 +19,25 @@ const KafkaSinkSpec = z.looseObject({
   topic: z.string({ error: "is required" }).refine(
     (t) => TOPIC_NAME.test(t) && t !== "." && t !== "..",
     "must be a Kafka topic name: 1-249 of a-z, A-Z, 0-9, '.', '_' and '-'",
-  ),
+  ).describe("The topic each event is written to."),
   bootstrapServers: z.array(z.string({ error: "must be a string" }), { error: "is required" })
-    .min(1, "is required: at least one host:port"),
-  contentMode: z.enum(["binary", "structured"], { error: 'must be "binary" or "structured"' }).optional(),
+    .min(1, "is required: at least one host:port").describe("Kafka brokers to connect to, host:port."),
+  contentMode: z.enum(["binary", "structured"], { error: 'must be "binary" or "structured"' }).optional()
+    .describe("How events are written: binary (default: attributes as headers) or structured."),
   numPartitions: z.int({ error: "must be a positive integer" }).min(1, "must be a positive integer")
     .optional(),
   replicationFactor: z.int({ error: "must be a positive integer" }).min(1, "must be a positive integer")
     .optional(),
-  auth: z.looseObject({}).optional(),
-});
+  auth: z.looseObject({}).optional().describe("TLS/SASL settings; stored, not supported yet."),
+}).meta(CLOSED_IN_OPENAPI).describe("The topic, the brokers and the content mode.");
 export type KafkaSinkSpec = z.infer<typeof KafkaSinkSpec>;
 
-const KafkaSinkDocument = z.looseObject({
+export const KafkaSinkDocument = z.looseObject({
   apiVersion: z.literal(EVENTING_V1ALPHA1),
   kind: z.literal("KafkaSink"),
   metadata: ObjectMeta,
   spec: KafkaSinkSpec,
-});
+}).describe("A Knative KafkaSink: an address that writes the events it receives to a Kafka topic.");
 
 export interface KafkaSinkStatus {
   observedGeneration?: number;

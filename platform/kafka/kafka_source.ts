@@ -6,7 +6,8 @@
  * are stored but not supported (the source reports it on its status).
  */
 import { z } from "zod";
-import type { Condition, KObject } from "../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject } from "../resources/meta.ts";
+import { viewedAs } from "../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 import {
   CeOverridesSchema,
@@ -15,7 +16,7 @@ import {
   SOURCES_GROUP,
   SOURCES_V1,
 } from "../eventing/sources/source_spec.ts";
-import type { DeliverySpec } from "../eventing/delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema } from "../eventing/delivery/delivery_spec.ts";
 import { checkDelivery } from "../eventing/broker/resource_errors.ts";
 import { type DeliveryPolicy, resolveDeliveryPolicy } from "../eventing/delivery/delivery_policy.ts";
 import { SOURCE_DELIVERY_POLICY } from "../eventing/sources/source_delivery.ts";
@@ -42,30 +43,37 @@ const TopicName = z.string({ error: "must be a string" }).refine(
 
 const KafkaSourceSpec = z.looseObject({
   bootstrapServers: z.array(z.string({ error: "must be a string" }), { error: "is required" })
-    .min(1, "is required: at least one host:port"),
-  topics: z.array(TopicName, { error: "is required" }).min(1, "is required: at least one topic"),
-  consumerGroup: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-  initialOffset: z.enum(["earliest", "latest"], { error: 'must be "earliest" or "latest"' }).optional(),
-  ordering: z.enum(["ordered", "unordered"], { error: 'must be "ordered" or "unordered"' }).optional(),
-  consumers: z.int({ error: "must be a positive integer" }).min(1, "must be a positive integer").optional(),
+    .min(1, "is required: at least one host:port").describe("Kafka brokers to connect to, host:port."),
+  topics: z.array(TopicName, { error: "is required" }).min(1, "is required: at least one topic")
+    .describe("The topics to consume."),
+  consumerGroup: z.string({ error: "must be a string" }).min(1, "must not be empty").optional()
+    .describe("The consumer group (default: one derived from the source's uid)."),
+  initialOffset: z.enum(["earliest", "latest"], { error: 'must be "earliest" or "latest"' }).optional()
+    .describe("Where a new consumer group starts: earliest or latest (default)."),
+  ordering: z.enum(["ordered", "unordered"], { error: 'must be "ordered" or "unordered"' }).optional()
+    .describe("ordered (default): one event per partition at a time; unordered: in parallel."),
+  consumers: z.int({ error: "must be a positive integer" }).min(1, "must be a positive integer").optional()
+    .describe("Kept for Knative compatibility; Denative scales consumers itself."),
   net: z.looseObject({
     tls: z.looseObject({ enable: z.boolean().optional() }).optional(),
     sasl: z.looseObject({ enable: z.boolean().optional() }).optional(),
   }).optional(),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-  delivery: z.unknown().optional(),
-});
+  // Knative's KafkaSource delivery has no `format` (the source always sends binary).
+  delivery: viewedAs(deliverySpecSchema.omit({ format: true })).optional()
+    .describe("Retries, backoff and dead-letter sink."),
+}).meta(CLOSED_IN_OPENAPI).describe("The brokers, the topics, how to consume them and where events go.");
 export type KafkaSourceSpec = z.infer<typeof KafkaSourceSpec>;
 
-const KafkaSourceDocument = z.looseObject({
+export const KafkaSourceDocument = z.looseObject({
   apiVersion: z.enum([SOURCES_V1, SOURCES_V1BETA1], {
     error: `must be "${SOURCES_V1}" or "${SOURCES_V1BETA1}"`,
   }),
   kind: z.literal("KafkaSource"),
   metadata: SourceMeta,
   spec: KafkaSourceSpec,
-});
+}).describe("A Knative KafkaSource: the records of Kafka topics as CloudEvents.");
 
 export interface KafkaSourceStatus {
   observedGeneration?: number;

@@ -13,6 +13,7 @@ import { sourcePolicyOf } from "../eventing/sources/queue/source_policy.ts";
 import {
   DEFAULT_NATS_IN_FLIGHT,
   type NatsJetStreamSource,
+  NatsJetStreamSourceDocument,
   parseNatsJetStreamSource,
 } from "./nats_jetstream_source.ts";
 import { connectNatsSource } from "./nats_source_connection.ts";
@@ -23,6 +24,7 @@ export function natsSourceKinds(): KindInfo[] {
     version: "v1alpha1",
     plural: "natsjetstreamsources",
     kind: "NatsJetStreamSource",
+    schema: NatsJetStreamSourceDocument,
     parse: parseNatsJetStreamSource,
   }];
 }

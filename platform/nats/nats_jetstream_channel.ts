@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import { ObjectMeta } from "../resources/meta.ts";
+import { viewedAs } from "../resources/openapi_view.ts";
+import { deliverySpecSchema } from "../eventing/delivery/delivery_spec.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 import {
   type ChannelImplementation,
@@ -56,17 +58,24 @@ const ConsumerTemplate = z.looseObject({
   maxAckPending: int.optional(),
 });
 
-const NatsJetStreamChannelDocument = z.looseObject({
+export const NatsJetStreamChannelDocument = z.looseObject({
   apiVersion: z.literal(MESSAGING_V1ALPHA1),
   kind: z.literal("NatsJetStreamChannel"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    subscribers: z.array(z.looseObject({})).optional(),
-    delivery: z.unknown().optional(),
-    stream: z.looseObject({ overrideName: text.optional(), config: StreamConfig.optional() }).optional(),
-    consumerConfigTemplate: ConsumerTemplate.optional(),
-  }).optional(),
-});
+    subscribers: z.array(z.looseObject({})).optional().describe("Written by Subscriptions, not by users."),
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Retries, backoff and dead-letter sink for every subscription that sets none.",
+    ),
+    stream: z.looseObject({
+      overrideName: text.optional().describe("The stream's name instead of KN_{NAMESPACE}_{NAME}."),
+      config: StreamConfig.optional().describe("JetStream stream settings (retention, limits, storage...)."),
+    }).optional().describe("The JetStream stream that holds the channel's events."),
+    consumerConfigTemplate: ConsumerTemplate.optional().describe(
+      "Settings of each subscription's durable consumer (maxDeliver...).",
+    ),
+  }).optional().describe("The stream and consumer settings; subscribers come from Subscriptions."),
+}).describe("A NatsJetStreamChannel: a channel whose events live in a NATS JetStream stream.");
 
 export type StreamConfigSpec = z.infer<typeof StreamConfig>;
 

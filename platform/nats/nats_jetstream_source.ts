@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import type { KObject } from "../resources/meta.ts";
+import { viewedAs } from "../resources/openapi_view.ts";
+import { deliverySpecSchema } from "../eventing/delivery/delivery_spec.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 import {
   CeOverridesSchema,
@@ -29,25 +31,29 @@ const requiredText = z.string({
 }).min(1, "must not be empty");
 
 const NatsJetStreamSourceSpec = z.looseObject({
-  servers: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-  stream: requiredText.regex(JS_NAME, "must be a JetStream name: no spaces, '.', '*', '>' or slashes"),
-  subject: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-  consumer: z.string({ error: "must be a string" }).regex(JS_NAME, "must be a JetStream name").optional(),
+  servers: z.string({ error: "must be a string" }).min(1, "must not be empty").optional()
+    .describe("NATS server URLs, comma-separated (default: the node's --nats-servers)."),
+  stream: requiredText.regex(JS_NAME, "must be a JetStream name: no spaces, '.', '*', '>' or slashes")
+    .describe("The JetStream stream to read."),
+  subject: z.string({ error: "must be a string" }).min(1, "must not be empty").optional()
+    .describe("Only messages of this subject (default: all of the stream)."),
+  consumer: z.string({ error: "must be a string" }).regex(JS_NAME, "must be a JetStream name").optional()
+    .describe("The durable pull consumer, created when missing."),
   maxInFlight: z.int({ error: "must be a whole number" }).min(1, "must be between 1 and 1000").max(
     1000,
     "must be between 1 and 1000",
   ).optional(),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-  delivery: z.unknown().optional(),
-});
+  delivery: viewedAs(deliverySpecSchema).optional().describe("Retries, backoff and dead-letter sink."),
+}).describe("The NATS servers, the stream and consumer to read, and where events go.");
 
-const NatsJetStreamSourceDocument = z.looseObject({
+export const NatsJetStreamSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1ALPHA1),
   kind: z.literal("NatsJetStreamSource"),
   metadata: SourceMeta,
   spec: NatsJetStreamSourceSpec,
-});
+}).describe("A NatsJetStreamSource: the messages of a JetStream stream as CloudEvents.");
 
 export interface NatsJetStreamSource extends KObject {
   spec: z.infer<typeof NatsJetStreamSourceSpec> & { delivery?: DeliverySpec };

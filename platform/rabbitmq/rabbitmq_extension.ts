@@ -11,7 +11,13 @@ import { EventSender } from "../eventing/event_sender.ts";
 import { QueueSourceController } from "../eventing/sources/queue/queue_source_controller.ts";
 import { SourceConfigError } from "../eventing/sources/queue/queue_connection.ts";
 import { sourcePolicyOf } from "../eventing/sources/queue/source_policy.ts";
-import { parallelismOf, parseRabbitmqSource, queueOf, type RabbitmqSource } from "./rabbitmq_source.ts";
+import {
+  parallelismOf,
+  parseRabbitmqSource,
+  queueOf,
+  type RabbitmqSource,
+  RabbitmqSourceDocument,
+} from "./rabbitmq_source.ts";
 import { rabbitmqUri } from "./rabbitmq_connection_uri.ts";
 import { connectRabbitmqSource } from "./rabbitmq_source_connection.ts";
 import { parseRabbitmqBrokerConfig } from "./rabbitmq_broker_spec.ts";
@@ -22,6 +28,7 @@ export function rabbitmqKinds(): KindInfo[] {
     version: "v1alpha1",
     plural: "rabbitmqsources",
     kind: "RabbitmqSource",
+    schema: RabbitmqSourceDocument,
     parse: parseRabbitmqSource,
   }, {
     group: "eventing.knative.dev",

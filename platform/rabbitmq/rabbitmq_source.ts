@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import type { KObject } from "../resources/meta.ts";
+import { viewedAs } from "../resources/openapi_view.ts";
+import { deliverySpecSchema } from "../eventing/delivery/delivery_spec.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 import {
   CeOverridesSchema,
@@ -41,19 +43,23 @@ const ResourcesConfig = z.looseObject({
 }, { error: "is required" });
 
 const RabbitmqSourceSpec = z.looseObject({
-  rabbitmqClusterReference: ClusterReference,
-  rabbitmqResourcesConfig: ResourcesConfig,
-  delivery: z.unknown().optional(),
+  rabbitmqClusterReference: ClusterReference.describe(
+    "The RabbitMQ to read from: a RabbitmqCluster name or a connectionSecret (not both).",
+  ),
+  rabbitmqResourcesConfig: ResourcesConfig.describe(
+    "The exchange and queue (predeclared or made by the source), parallelism and vhost.",
+  ),
+  delivery: viewedAs(deliverySpecSchema).optional().describe("Retries, backoff and dead-letter sink."),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-});
+}).describe("The RabbitMQ connection, the queue to consume and where events go.");
 
-const RabbitmqSourceDocument = z.looseObject({
+export const RabbitmqSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1ALPHA1),
   kind: z.literal("RabbitmqSource"),
   metadata: SourceMeta,
   spec: RabbitmqSourceSpec,
-});
+}).describe("A RabbitmqSource: the messages of a RabbitMQ queue as CloudEvents.");
 
 export interface RabbitmqSource extends KObject {
   spec: z.infer<typeof RabbitmqSourceSpec> & { delivery?: DeliverySpec };

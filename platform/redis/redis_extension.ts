@@ -13,6 +13,7 @@ import {
   parseRedisStreamSource,
   REDIS_SOURCE_IN_FLIGHT,
   type RedisStreamSource,
+  RedisStreamSourceDocument,
   redisUrlOf,
 } from "./redis_stream_source.ts";
 import { connectRedisStream } from "./redis_stream_connection.ts";
@@ -23,6 +24,7 @@ export function redisKinds(): KindInfo[] {
     version: "v1alpha1",
     plural: "redisstreamsources",
     kind: "RedisStreamSource",
+    schema: RedisStreamSourceDocument,
     parse: parseRedisStreamSource,
   }];
 }

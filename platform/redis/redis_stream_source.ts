@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import type { KObject } from "../resources/meta.ts";
+import { viewedAs } from "../resources/openapi_view.ts";
+import { deliverySpecSchema } from "../eventing/delivery/delivery_spec.ts";
 import { type FieldError, zodFieldErrors } from "../resources/field_errors.ts";
 import {
   CeOverridesSchema,
@@ -28,22 +30,23 @@ const requiredText = z.string({
 }).min(1, "must not be empty");
 
 const RedisStreamSourceSpec = z.looseObject({
-  address: requiredText,
-  stream: requiredText,
-  group: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+  address: requiredText.describe("The Redis server: host:port, or a redis:// or rediss:// URL."),
+  stream: requiredText.describe("The stream to read."),
+  group: z.string({ error: "must be a string" }).min(1, "must not be empty").optional()
+    .describe("The consumer group, created when missing (default: knative-redis-source-{uid})."),
   consumers: z.int({ error: "must be a positive integer" }).min(1, "must be a positive integer").optional(),
   dialOptions: z.looseObject({}).optional(),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-  delivery: z.unknown().optional(),
-});
+  delivery: viewedAs(deliverySpecSchema).optional().describe("Retries, backoff and dead-letter sink."),
+}).describe("The Redis server, the stream and group to read, and where events go.");
 
-const RedisStreamSourceDocument = z.looseObject({
+export const RedisStreamSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1ALPHA1),
   kind: z.literal("RedisStreamSource"),
   metadata: SourceMeta,
   spec: RedisStreamSourceSpec,
-});
+}).describe("A RedisStreamSource: the entries of a Redis stream as CloudEvents.");
 
 export interface RedisStreamSource extends KObject {
   spec: z.infer<typeof RedisStreamSourceSpec> & { delivery?: DeliverySpec };

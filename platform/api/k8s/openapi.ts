@@ -10,6 +10,7 @@ import { z } from "zod";
 import { apiVersionOf, type KindInfo, type KindRegistry } from "../../resources/kinds.ts";
 import { isObject } from "./patch.ts";
 import { kubeKindInfo } from "./kube_kinds.ts";
+import { openApiViewOf } from "../../resources/openapi_view.ts";
 
 export type FieldValidation = "Ignore" | "Warn" | "Strict";
 
@@ -17,10 +18,26 @@ export type JsonSchema = Record<string, unknown>;
 
 const PRESERVE = "x-kubernetes-preserve-unknown-fields";
 
+/** zod -> JSON Schema, with the shapes `viewedAs` fields are shown as. */
+function toJsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, {
+    target: "openapi-3.0",
+    io: "input",
+    unrepresentable: "any",
+    override(ctx) {
+      const shape = openApiViewOf(ctx.zodSchema);
+      if (!shape) return;
+      // The field's own metadata (its description) wins over the shape's.
+      const own = { ...ctx.jsonSchema };
+      Object.assign(ctx.jsonSchema, toJsonSchema(shape), own);
+    },
+  }) as JsonSchema;
+}
+
 /** The schema of one kind's documents, as the OpenAPI component for it. */
 export function kindSchema(kind: KindInfo): JsonSchema {
   const derived = kind.schema
-    ? toOpenApi(z.toJSONSchema(kind.schema, { target: "openapi-3.0", io: "input", unrepresentable: "any" }))
+    ? toOpenApi(toJsonSchema(kind.schema))
     : { type: "object", properties: { spec: { type: "object", [PRESERVE]: true } } };
   const props = (isObject(derived.properties) ? derived.properties : {}) as Record<string, JsonSchema>;
   const { [PRESERVE]: _loose, ...top } = derived;

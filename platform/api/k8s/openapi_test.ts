@@ -4,6 +4,9 @@ import { kindSchema, OpenApi, schemaName, unknownFieldsIn } from "./openapi.ts";
 import { KindRegistry } from "../../resources/kinds.ts";
 import { servingKinds } from "../../resources/serving_registry.ts";
 import { secretKind } from "../../resources/secret_kind.ts";
+import type { KindInfo } from "../../resources/kinds.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
+import { z } from "zod";
 
 const service = servingKinds()[0];
 
@@ -81,4 +84,25 @@ Deno.test("openapi: a Swagger 2.0 document for older clients holds the same sche
     "#/definitions/dev.knative.serving.v1.Service",
   );
   assert.ok(v2.definitions["io.k8s.api.core.v1.Secret"]);
+});
+
+const Shape = z.strictObject({ retry: z.int().optional().describe("How many retries.") });
+
+Deno.test("openapi: viewedAs() fields appear in the OpenAPI with the shape, under their own description", () => {
+  const kind: KindInfo = {
+    group: "example.dev",
+    version: "v1",
+    plural: "things",
+    kind: "Thing",
+    schema: z.looseObject({
+      spec: z.looseObject({ delivery: viewedAs(Shape).optional().describe("Delivery settings.") }),
+    }),
+  };
+  const delivery = (kindSchema(kind) as any).properties.spec.properties.delivery;
+  assert.equal(delivery.description, "Delivery settings.");
+  assert.equal(delivery.type, "object");
+  assert.equal(delivery.properties.retry.type, "integer");
+  assert.equal(delivery.properties.retry.description, "How many retries.");
+  // A strict shape is closed: strict field validation refuses its unknown keys.
+  assert.equal(delivery["x-kubernetes-preserve-unknown-fields"], undefined);
 });

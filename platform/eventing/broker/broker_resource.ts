@@ -5,9 +5,10 @@
  * class (see `kafka_broker_spec.ts`); other classes are stored for the implementations that serve them.
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import type { DeliverySpec } from "../delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { validateKafkaBroker } from "./kafka_broker_spec.ts";
 import { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
@@ -29,15 +30,19 @@ export interface Broker extends KObject {
   status?: BrokerStatus;
 }
 
-const BrokerDocument = z.looseObject({
+export const BrokerDocument = z.looseObject({
   apiVersion: z.literal(EVENTING_API_VERSION),
   kind: z.literal("Broker"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    config: z.looseObject({}).optional(),
-    delivery: z.unknown().optional(),
-  }).optional(),
-});
+    config: z.looseObject({}).optional().describe(
+      "A reference to the broker class's configuration (a ConfigMap or a RabbitmqBrokerConfig...).",
+    ),
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Delivery settings for every Trigger of this broker that sets none of its own.",
+    ),
+  }).meta(CLOSED_IN_OPENAPI).optional().describe("The broker's configuration and default delivery settings."),
+}).describe("A Knative Broker: an event mesh that Triggers subscribe to, with filters.");
 
 /** The broker's class: the annotation, or the default class when it is unset or empty. */
 export function brokerClassOf(broker: Pick<Broker, "metadata">): string {

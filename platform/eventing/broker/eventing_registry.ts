@@ -1,7 +1,7 @@
 /** The `eventing.knative.dev/v1` kinds the admin API serves: Brokers and Triggers, both user-written. */
 import type { KindInfo } from "../../resources/kinds.ts";
-import { parseBroker } from "./broker_resource.ts";
-import { parseTrigger } from "./trigger_resource.ts";
+import { BrokerDocument, parseBroker } from "./broker_resource.ts";
+import { parseTrigger, TriggerDocument } from "./trigger_resource.ts";
 
 export function eventingKinds(): KindInfo[] {
   const group = "eventing.knative.dev";
@@ -12,6 +12,7 @@ export function eventingKinds(): KindInfo[] {
       version,
       plural: "brokers",
       kind: "Broker",
+      schema: BrokerDocument,
       parse(doc) {
         const { broker, errors } = parseBroker(doc);
         return { object: broker, errors };
@@ -22,6 +23,7 @@ export function eventingKinds(): KindInfo[] {
       version,
       plural: "triggers",
       kind: "Trigger",
+      schema: TriggerDocument,
       parse(doc) {
         const { trigger, errors } = parseTrigger(doc);
         return { object: trigger, errors };

@@ -4,11 +4,13 @@
  * settings that fall back to the broker's.
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import type { DeliverySpec, Destination } from "../delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema, type Destination } from "../delivery/delivery_spec.ts";
 import type { TriggerFilterSpec } from "../filters/trigger_filter_spec.ts";
 import { validateTriggerFilterSpec } from "../filters/validate_filters.ts";
+import { FilterShape, SubscriptionsApiFilterShape } from "../filters/filter_shapes.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { EVENTING_API_VERSION } from "./broker_resource.ts";
 import { validateKafkaTrigger } from "./kafka_broker_spec.ts";
@@ -38,8 +40,9 @@ const text = z.string({ error: (i) => (i.input === undefined ? "is required" : "
   .min(1, "must not be empty");
 
 const Subscriber = z.looseObject({
-  ref: z.looseObject({ apiVersion: text, kind: text, name: text, namespace: text.optional() }).optional(),
-  uri: z.string().optional(),
+  ref: z.looseObject({ apiVersion: text, kind: text, name: text, namespace: text.optional() }).optional()
+    .describe("The addressable resource (a Service...) events go to."),
+  uri: z.string().optional().describe("An absolute URL, or a path relative to the ref's address."),
 }, { error: (i) => (i.input === undefined ? "is required: a ref or a uri" : "must be an object") })
   .superRefine((s, ctx) => {
     if (!s.ref && !s.uri) ctx.addIssue({ code: "custom", message: "needs a ref or a uri" });
@@ -54,18 +57,26 @@ const Subscriber = z.looseObject({
     }
   });
 
-const TriggerDocument = z.looseObject({
+export const TriggerDocument = z.looseObject({
   apiVersion: z.literal(EVENTING_API_VERSION),
   kind: z.literal("Trigger"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    broker: z.string().optional(),
-    subscriber: Subscriber,
-    filter: z.unknown().optional(),
-    filters: z.unknown().optional(),
-    delivery: z.unknown().optional(),
-  }, { error: "is required" }),
-});
+    broker: z.string().optional().describe("The Broker this Trigger subscribes to (default: default)."),
+    subscriber: Subscriber.describe("Where matching events are sent: a ref and/or a uri."),
+    filter: viewedAs(FilterShape).optional().describe(
+      "Selects events by exact attribute values; ignored when filters is set.",
+    ),
+    filters: viewedAs(z.array(SubscriptionsApiFilterShape)).optional().describe(
+      "Subscriptions API filters (exact, prefix, suffix, all, any, not, cesql); all must match.",
+    ),
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Retries, backoff and dead-letter sink; the broker's apply where unset.",
+    ),
+  }, { error: "is required" }).meta(CLOSED_IN_OPENAPI).describe(
+    "The broker to subscribe to, the filters events must pass and the subscriber they go to.",
+  ),
+}).describe("A Knative Trigger: delivers the events of a Broker that pass its filters to a subscriber.");
 
 function isAbsoluteHttpUrl(uri: string): boolean {
   return URL.canParse(uri) && ["http:", "https:"].includes(new URL(uri).protocol);

@@ -70,6 +70,9 @@ const kReference = z.strictObject({
 const destination = z.strictObject({
   ref: kReference.optional(),
   uri: z.string({ error: "must be a string" }).optional(),
+  // Knative's Destination has them (TLS to the sink, OIDC); kept, not used.
+  CACerts: z.string({ error: "must be a string" }).optional(),
+  audience: z.string({ error: "must be a string" }).optional(),
 }, { error: (issue) => (issue.code === "unrecognized_keys" ? "unknown field" : "must be an object") })
   .superRefine((sink, ctx) => {
     if (sink.ref === undefined && sink.uri === undefined) {
@@ -89,17 +92,23 @@ function isAbsoluteHttpUrl(uri: string): boolean {
   return URL.canParse(uri) && ["http:", "https:"].includes(new URL(uri).protocol);
 }
 
-const deliverySpecSchema = z.strictObject({
+export const deliverySpecSchema = z.strictObject({
   retry: z.int32({ error: "must be a non-negative integer" }).min(0, {
     error: "must be a non-negative integer",
   })
-    .optional(),
-  backoffPolicy: z.enum(["linear", "exponential"], { error: 'must be "linear" or "exponential"' }).optional(),
-  backoffDelay: duration({ positive: false }).optional(),
-  timeout: duration({ positive: true }).optional(),
-  deadLetterSink: destination.optional(),
-  format: z.enum(["json", "binary"], { error: 'must be "json" or "binary"' }).optional(),
-}, { error: (issue) => (issue.code === "unrecognized_keys" ? "unknown field" : "must be an object") });
+    .optional().describe("How many times a failed delivery is retried before the dead-letter sink."),
+  backoffPolicy: z.enum(["linear", "exponential"], { error: 'must be "linear" or "exponential"' }).optional()
+    .describe("How the wait between retries grows: linear or exponential."),
+  backoffDelay: duration({ positive: false }).optional()
+    .describe("The base wait between retries, an ISO 8601 duration such as PT0.2S."),
+  timeout: duration({ positive: true }).optional()
+    .describe("How long one delivery attempt may take, an ISO 8601 duration."),
+  deadLetterSink: destination.optional()
+    .describe("Where events go when every retry failed: a ref and/or a uri."),
+  format: z.enum(["json", "binary"], { error: 'must be "json" or "binary"' }).optional()
+    .describe("The content mode events are delivered in: json (structured) or binary."),
+}, { error: (issue) => (issue.code === "unrecognized_keys" ? "unknown field" : "must be an object") })
+  .describe("Delivery settings: retries, backoff, timeout and a dead-letter sink.");
 
 function issuePaths(issue: z.core.$ZodIssue, base: string): string[] {
   const prefix = [base, ...issue.path.map(String)].join(".");

@@ -5,11 +5,12 @@
  * Knative's defaults (the default channel template) and validation.
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import type { DeliverySpec, Destination } from "../delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema, type Destination } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "../broker/resource_errors.ts";
-import { destinationOf, SinkSchema } from "../sources/source_spec.ts";
+import { destinationOf, KReferenceSchema, SinkSchema } from "../sources/source_spec.ts";
 import { type ChannelTemplate, DEFAULT_CHANNEL_TEMPLATE } from "../messaging/channel_resource.ts";
 
 export const FLOWS_V1 = "flows.knative.dev/v1";
@@ -63,45 +64,57 @@ const Template = z.looseObject({
 }, { error: "must be an object with apiVersion and kind" });
 
 const StepSchema = z.looseObject({
-  ref: z.unknown().optional(),
-  uri: z.unknown().optional(),
-  delivery: z.unknown().optional(),
+  ref: viewedAs(KReferenceSchema).optional().describe(
+    "The addressable resource (a Service...) of this step.",
+  ),
+  uri: viewedAs(z.string()).optional().describe("An absolute URL, or a path relative to the ref's address."),
+  delivery: viewedAs(deliverySpecSchema).optional().describe("Retries, backoff and dead-letter sink."),
 }, { error: "must be a destination: a ref or a uri" });
 
-const SequenceDocument = z.looseObject({
+export const SequenceDocument = z.looseObject({
   apiVersion: z.literal(FLOWS_V1),
   kind: z.literal("Sequence"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    channelTemplate: Template.optional(),
+    channelTemplate: Template.optional().describe(
+      "The channel implementation between steps (default: InMemoryChannel).",
+    ),
     steps: z.array(StepSchema, { error: "is required: at least one step" }).min(
       1,
       "is required: at least one step",
-    ),
-    reply: SinkSchema.optional(),
-  }, { error: "is required" }),
-});
+    ).describe("The subscribers an event goes through in order; each one's reply goes to the next."),
+    reply: SinkSchema.optional().describe("Where the last step's reply goes."),
+  }, { error: "is required" }).meta(CLOSED_IN_OPENAPI).describe(
+    "The steps, the channels between them and the reply.",
+  ),
+}).describe("A Knative Sequence: events go through the steps in order.");
 
 const BranchSchema = z.looseObject({
-  filter: SinkSchema.optional(),
-  subscriber: SinkSchema,
-  reply: SinkSchema.optional(),
-  delivery: z.unknown().optional(),
+  filter: SinkSchema.optional().describe(
+    "Decides whether the branch's subscriber sees an event (its reply).",
+  ),
+  subscriber: SinkSchema.describe("Where the events that pass the filter go."),
+  reply: SinkSchema.optional().describe("Where the subscriber's replies go (default: the Parallel's reply)."),
+  delivery: viewedAs(deliverySpecSchema).optional().describe("Retries, backoff and dead-letter sink."),
 });
 
-const ParallelDocument = z.looseObject({
+export const ParallelDocument = z.looseObject({
   apiVersion: z.literal(FLOWS_V1),
   kind: z.literal("Parallel"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    channelTemplate: Template.optional(),
+    channelTemplate: Template.optional().describe(
+      "The channel implementation used (default: InMemoryChannel).",
+    ),
     branches: z.array(BranchSchema, { error: "is required: at least one branch" }).min(
       1,
       "is required: at least one branch",
-    ),
-    reply: SinkSchema.optional(),
-  }, { error: "is required" }),
-});
+    ).describe("Every branch gets each event: a filter, a subscriber and a reply."),
+    reply: SinkSchema.optional().describe("Where the branches' replies go unless a branch names its own."),
+  }, { error: "is required" }).meta(CLOSED_IN_OPENAPI).describe(
+    "The branches, the channel used and the reply.",
+  ),
+}).describe("A Knative Parallel: every branch gets each event, filtered per branch.");
 
 /** A destination field: checked as a sink, returned as the sender takes it. */
 function destination(input: unknown, path: PropertyKey[], errors: FieldError[]): Destination | undefined {

@@ -6,9 +6,10 @@
  * database until every subscription has them.
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import type { DeliverySpec } from "../delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "../broker/resource_errors.ts";
 
 export const MESSAGING_V1 = "messaging.knative.dev/v1";
@@ -78,25 +79,31 @@ const ChannelTemplateSchema = z.looseObject({
   spec: z.looseObject({}).optional(),
 }, { error: "must be an object with apiVersion and kind" });
 
-const ChannelDocument = z.looseObject({
+export const ChannelDocument = z.looseObject({
   apiVersion: z.literal(MESSAGING_V1),
   kind: z.literal("Channel"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    channelTemplate: ChannelTemplateSchema.optional(),
-    delivery: z.unknown().optional(),
-  }).optional(),
-});
+    channelTemplate: ChannelTemplateSchema.optional().describe(
+      "The channel implementation backing this Channel (default: InMemoryChannel) and its spec.",
+    ),
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Retries, backoff and dead-letter sink for every subscription that sets none.",
+    ),
+  }).meta(CLOSED_IN_OPENAPI).optional().describe("The implementation to use and its delivery settings."),
+}).describe("A Knative Channel: a generic channel backed by a channel implementation.");
 
-const InMemoryChannelDocument = z.looseObject({
+export const InMemoryChannelDocument = z.looseObject({
   apiVersion: z.literal(MESSAGING_V1),
   kind: z.literal("InMemoryChannel"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    delivery: z.unknown().optional(),
-    subscribers: z.array(z.looseObject({})).optional(),
-  }).optional(),
-});
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Retries, backoff and dead-letter sink for every subscription that sets none.",
+    ),
+    subscribers: z.array(z.looseObject({})).optional().describe("Written by Subscriptions, not by users."),
+  }).meta(CLOSED_IN_OPENAPI).optional().describe("Delivery settings; subscribers come from Subscriptions."),
+}).describe("An InMemoryChannel: Denative's durable channel, events kept until every subscriber has them.");
 
 /** Knative's scope annotation on channels: `cluster` or `namespace` (where the dispatcher runs). */
 export function checkScope(obj: KObject): FieldError[] {

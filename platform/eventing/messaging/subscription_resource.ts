@@ -4,9 +4,10 @@
  * and `delivery` (retry, backoff, timeout, dead-letter sink). Validated as Knative's webhook does.
  */
 import { z } from "zod";
-import { type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import type { DeliverySpec, Destination } from "../delivery/delivery_spec.ts";
+import { type DeliverySpec, deliverySpecSchema, type Destination } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "../broker/resource_errors.ts";
 import { destinationOf, SinkSchema } from "../sources/source_spec.ts";
 import { MESSAGING_V1 } from "./channel_resource.ts";
@@ -49,17 +50,21 @@ const ChannelRef = z.looseObject({
   name: requiredText,
 }, { error: "is required: the Subscription must reference a channel" });
 
-const SubscriptionDocument = z.looseObject({
+export const SubscriptionDocument = z.looseObject({
   apiVersion: z.literal(MESSAGING_V1),
   kind: z.literal("Subscription"),
   metadata: ObjectMeta,
   spec: z.looseObject({
-    channel: ChannelRef,
-    subscriber: SinkSchema.optional(),
-    reply: SinkSchema.optional(),
-    delivery: z.unknown().optional(),
-  }, { error: "is required" }),
-});
+    channel: ChannelRef.describe("The Channel (or channel implementation) to subscribe to."),
+    subscriber: SinkSchema.optional().describe("Where each event of the channel goes: a ref and/or a uri."),
+    reply: SinkSchema.optional().describe("Where the subscriber's replies go."),
+    delivery: viewedAs(deliverySpecSchema).optional().describe(
+      "Retries, backoff and dead-letter sink; the channel's apply where unset.",
+    ),
+  }, { error: "is required" }).meta(CLOSED_IN_OPENAPI).describe(
+    "The channel, the subscriber, where replies go and delivery settings.",
+  ),
+}).describe("A Knative Subscription: delivers a channel's events to a subscriber.");
 
 function isEmptyDestination(d: unknown): boolean {
   if (d === undefined || d === null) return true;

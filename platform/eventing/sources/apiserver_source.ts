@@ -4,7 +4,9 @@
  * of the listed `resources` (apiVersion, kind, optional label `selector`) in its namespace.
  */
 import { z } from "zod";
-import type { Condition, KObject } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject } from "../../resources/meta.ts";
+import { viewedAs } from "../../resources/openapi_view.ts";
+import { SubscriptionsApiFilterShape } from "../filters/filter_shapes.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
 import { type TriggerFilterSpec, validateFilters } from "../filters/mod.ts";
 import { CeOverridesSchema, SinkSchema, SourceMeta, SOURCES_V1 } from "./source_spec.ts";
@@ -29,23 +31,26 @@ const ResourceSpec = z.looseObject({
 });
 
 const ApiServerSourceSpec = z.looseObject({
-  resources: z.array(ResourceSpec, { error: "is required" }).min(1, "is required: at least one resource"),
-  owner: z.looseObject({ apiVersion, kind }).optional(),
-  mode: z.string().optional(),
-  serviceAccountName: z.string().optional(),
-  namespaceSelector: LabelSelectorSchema.optional(),
-  filters: z.array(z.unknown()).optional(),
+  resources: z.array(ResourceSpec, { error: "is required" }).min(1, "is required: at least one resource")
+    .describe("The kinds (apiVersion, kind, optional label selector) whose changes become events."),
+  owner: z.looseObject({ apiVersion, kind }).optional()
+    .describe("Only objects owned by an object of this apiVersion and kind."),
+  mode: z.string().optional().describe("Reference (the event carries a reference) or Resource (the object)."),
+  serviceAccountName: z.string().optional().describe("Kept for Knative compatibility; Denative ignores it."),
+  namespaceSelector: LabelSelectorSchema.optional().describe("Namespaces to watch, by label."),
+  filters: z.array(viewedAs(SubscriptionsApiFilterShape)).optional()
+    .describe("Subscriptions API filters the events must pass."),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-});
+}).meta(CLOSED_IN_OPENAPI).describe("What to watch, how events describe it and where they go.");
 export type ApiServerSourceSpec = z.infer<typeof ApiServerSourceSpec>;
 
-const ApiServerSourceDocument = z.looseObject({
+export const ApiServerSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1),
   kind: z.literal("ApiServerSource"),
   metadata: SourceMeta,
   spec: ApiServerSourceSpec,
-});
+}).describe("A Knative ApiServerSource: turns changes to resources into events.");
 
 export interface ApiServerSource extends KObject {
   spec: ApiServerSourceSpec & { mode: "Reference" | "Resource" };

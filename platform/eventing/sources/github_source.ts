@@ -5,13 +5,12 @@
  * the URL in `status.url` and the secret in `secretToken`.
  */
 import { z } from "zod";
-import type { Condition, KObject } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject } from "../../resources/meta.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
-import { CeOverridesSchema, SinkSchema, SourceMeta, SOURCES_V1ALPHA1 } from "./source_spec.ts";
+import { CeOverridesSchema, RefOrUriSinkSchema, SourceMeta, SOURCES_V1ALPHA1 } from "./source_spec.ts";
 
-/** The event types eventing-github accepts in `eventTypes`. */
+/** The event types eventing-github accepts in `eventTypes` (its CRD's enum). */
 export const GITHUB_EVENT_TYPES = [
-  "check_run",
   "check_suite",
   "commit_comment",
   "create",
@@ -21,9 +20,7 @@ export const GITHUB_EVENT_TYPES = [
   "fork",
   "gollum",
   "installation",
-  "installation_repositories",
   "integration_installation",
-  "integration_installation_repositories",
   "issue_comment",
   "issues",
   "label",
@@ -44,8 +41,6 @@ export const GITHUB_EVENT_TYPES = [
   "push",
   "release",
   "repository",
-  "repository_vulnerability_alert",
-  "security_advisory",
   "status",
   "team",
   "team_add",
@@ -60,27 +55,30 @@ const SecretKeyRef = z.looseObject({
 });
 
 const GitHubSourceSpec = z.looseObject({
-  ownerAndRepository: z.string({ error: "is required" }).min(1, "must not be empty"),
+  ownerAndRepository: z.string({ error: "is required" }).min(1, "must not be empty")
+    .describe("owner/repository (or an organization) whose webhook events to receive."),
   eventTypes: z.array(
     z.enum(GITHUB_EVENT_TYPES, { error: "is not a GitHub webhook event type Knative supports" }),
     { error: "is required" },
-  ).min(1, "must name at least one event type"),
-  secretToken: SecretKeyRef,
-  accessToken: SecretKeyRef.optional(),
+  ).min(1, "must name at least one event type").describe("The GitHub webhook event types to receive."),
+  secretToken: SecretKeyRef.describe("The Secret key holding the webhook secret GitHub signs with."),
+  accessToken: SecretKeyRef.optional().describe(
+    "Kept for Knative compatibility; Denative does not call GitHub.",
+  ),
   githubAPIURL: z.string().optional(),
   secure: z.boolean().optional(),
   serviceAccountName: z.string().optional(),
-  sink: SinkSchema,
+  sink: RefOrUriSinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-});
+}).meta(CLOSED_IN_OPENAPI).describe("The repository, the event types and where the events go.");
 export type GitHubSourceSpec = z.infer<typeof GitHubSourceSpec>;
 
-const GitHubSourceDocument = z.looseObject({
+export const GitHubSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1ALPHA1),
   kind: z.literal("GitHubSource"),
   metadata: SourceMeta,
   spec: GitHubSourceSpec,
-});
+}).describe("A GitHubSource: receives a repository's webhook events as CloudEvents.");
 
 export interface GitHubSource extends KObject {
   spec: GitHubSourceSpec;

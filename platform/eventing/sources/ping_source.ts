@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import type { Condition, KObject } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject } from "../../resources/meta.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
 import { decodeBase64 } from "../../resources/secret.ts";
 import { CeOverridesSchema, SinkSchema, SourceMeta, SOURCES_V1 } from "./source_spec.ts";
@@ -18,21 +18,23 @@ export const DEFAULT_PING_SCHEDULE = "* * * * *";
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const PingSourceSpec = z.looseObject({
-  schedule: z.string().optional(),
-  timezone: z.string().optional(),
-  contentType: z.string().optional(),
-  data: z.string().optional(),
-  dataBase64: z.string().optional(),
+  schedule: z.string().optional().describe(
+    "A cron schedule (5 fields, or @hourly...); default every minute.",
+  ),
+  timezone: z.string().optional().describe("The IANA time zone the schedule is read in (default UTC)."),
+  contentType: z.string().optional().describe("The media type of data, e.g. application/json."),
+  data: z.string().optional().describe("The event data, as text."),
+  dataBase64: z.string().optional().describe("The event data, base64-encoded (instead of data)."),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-});
+}).meta(CLOSED_IN_OPENAPI).describe("When to send an event, what it carries and where it goes.");
 
-const PingSourceDocument = z.looseObject({
+export const PingSourceDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1),
   kind: z.literal("PingSource"),
   metadata: SourceMeta,
   spec: PingSourceSpec,
-});
+}).describe("A Knative PingSource: sends a fixed event on a cron schedule.");
 
 export type PingSourceSpec = z.infer<typeof PingSourceSpec>;
 

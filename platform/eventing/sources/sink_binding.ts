@@ -8,7 +8,7 @@
  * reported as unsupported in status.
  */
 import { z } from "zod";
-import type { Condition, KObject } from "../../resources/meta.ts";
+import { CLOSED_IN_OPENAPI, type Condition, type KObject } from "../../resources/meta.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
 import { type EnvVar, type Service, SERVING_API_VERSION } from "../../resources/service.ts";
 import { type CeOverrides, CeOverridesSchema, SinkSchema, SourceMeta, SOURCES_V1 } from "./source_spec.ts";
@@ -28,18 +28,20 @@ const SubjectSchema = z.looseObject({
 });
 
 const SinkBindingSpec = z.looseObject({
-  subject: SubjectSchema,
+  subject: SubjectSchema.describe(
+    "The workload (a Knative Service) given K_SINK: by name or by label selector.",
+  ),
   sink: SinkSchema,
   ceOverrides: CeOverridesSchema.optional(),
-});
+}).meta(CLOSED_IN_OPENAPI).describe("The subject to bind and the sink it sends to.");
 export type SinkBindingSpec = z.infer<typeof SinkBindingSpec>;
 
-const SinkBindingDocument = z.looseObject({
+export const SinkBindingDocument = z.looseObject({
   apiVersion: z.literal(SOURCES_V1),
   kind: z.literal("SinkBinding"),
   metadata: SourceMeta,
   spec: SinkBindingSpec,
-});
+}).describe("A Knative SinkBinding: tells a workload where to send events (K_SINK).");
 
 export interface SinkBinding extends KObject {
   spec: SinkBindingSpec;

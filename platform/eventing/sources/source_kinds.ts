@@ -6,10 +6,10 @@
 import type { KindInfo } from "../../resources/kinds.ts";
 import { secretKind } from "../../resources/secret_kind.ts";
 import { SOURCES_GROUP } from "./source_spec.ts";
-import { parsePingSource } from "./ping_source.ts";
-import { parseApiServerSource } from "./apiserver_source.ts";
-import { parseGitHubSource } from "./github_source.ts";
-import { parseSinkBinding } from "./sink_binding.ts";
+import { parsePingSource, PingSourceDocument } from "./ping_source.ts";
+import { ApiServerSourceDocument, parseApiServerSource } from "./apiserver_source.ts";
+import { GitHubSourceDocument, parseGitHubSource } from "./github_source.ts";
+import { parseSinkBinding, SinkBindingDocument } from "./sink_binding.ts";
 
 export function sourceKinds(): KindInfo[] {
   return [
@@ -18,6 +18,7 @@ export function sourceKinds(): KindInfo[] {
       version: "v1",
       plural: "pingsources",
       kind: "PingSource",
+      schema: PingSourceDocument,
       parse(doc) {
         const { source, errors } = parsePingSource(doc);
         return { object: source, errors };
@@ -28,6 +29,7 @@ export function sourceKinds(): KindInfo[] {
       version: "v1",
       plural: "apiserversources",
       kind: "ApiServerSource",
+      schema: ApiServerSourceDocument,
       parse(doc) {
         const { source, errors } = parseApiServerSource(doc);
         return { object: source, errors };
@@ -38,6 +40,7 @@ export function sourceKinds(): KindInfo[] {
       version: "v1",
       plural: "sinkbindings",
       kind: "SinkBinding",
+      schema: SinkBindingDocument,
       parse(doc) {
         const { binding, errors } = parseSinkBinding(doc);
         return { object: binding, errors };
@@ -48,6 +51,7 @@ export function sourceKinds(): KindInfo[] {
       version: "v1alpha1",
       plural: "githubsources",
       kind: "GitHubSource",
+      schema: GitHubSourceDocument,
       parse(doc) {
         const { source, errors } = parseGitHubSource(doc);
         return { object: source, errors };

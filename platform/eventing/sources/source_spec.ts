@@ -27,13 +27,14 @@ function isAbsoluteHttpUrl(uri: string): boolean {
   return URL.canParse(uri) && ["http:", "https:"].includes(new URL(uri).protocol);
 }
 
-/** Knative's `Destination`: a `ref`, an absolute `uri`, or a ref plus a `uri` relative to it. */
-export const SinkSchema = z.looseObject({
-  ref: KReferenceSchema.optional(),
-  uri: z.string().optional(),
+const DestinationObject = z.looseObject({
+  ref: KReferenceSchema.optional().describe("The addressable resource (a Service, a Broker...) to send to."),
+  uri: z.string().optional().describe("An absolute URL, or a path relative to the ref's address."),
   CACerts: z.string().optional(),
   audience: z.string().optional(),
-}, { error: "must be an object with a ref or a uri" }).superRefine((sink, ctx) => {
+}, { error: "must be an object with a ref or a uri" });
+
+function checkDestination(sink: { ref?: unknown; uri?: string }, ctx: z.RefinementCtx) {
   if (!sink.ref && !sink.uri) {
     ctx.addIssue({ code: "custom", message: "expected exactly one of ref or uri, got neither" });
   } else if (!sink.ref && sink.uri && !isAbsoluteHttpUrl(sink.uri)) {
@@ -45,19 +46,31 @@ export const SinkSchema = z.looseObject({
   } else if (sink.ref && sink.uri && isAbsoluteHttpUrl(sink.uri)) {
     ctx.addIssue({ code: "custom", path: ["uri"], message: "must be relative when a ref is given" });
   }
-});
+}
+
+/** Knative's `Destination`: a `ref`, an absolute `uri`, or a ref plus a `uri` relative to it. */
+export const SinkSchema = DestinationObject.superRefine(checkDestination)
+  .describe("Where events go: a ref and/or a uri.");
+
+/**
+ * A Destination as eventing-github's CRD declares it (it predates `CACerts` and `audience`; both
+ * are still kept when given).
+ */
+export const RefOrUriSinkSchema = DestinationObject.omit({ CACerts: true, audience: true })
+  .superRefine(checkDestination).describe("Where events go: a ref and/or a uri.");
 export type Sink = z.infer<typeof SinkSchema>;
 
 /** `ceOverrides.extensions`: extension attributes set on every event the source sends. */
 export const CeOverridesSchema = z.looseObject({
-  extensions: z.record(z.string(), z.string()).optional(),
+  extensions: z.record(z.string(), z.string()).optional()
+    .describe("Extension attributes (name to value) set on every event."),
 }).superRefine((overrides, ctx) => {
   for (const name of Object.keys(overrides.extensions ?? {})) {
     const problem = attributeNameProblem(name) ??
       (isCoreAttribute(name) ? "a core attribute cannot be overridden" : undefined);
     if (problem) ctx.addIssue({ code: "custom", path: ["extensions", name], message: problem });
   }
-});
+}).describe("Changes to the events the source sends.");
 export type CeOverrides = z.infer<typeof CeOverridesSchema>;
 
 /** The metadata a stored source has (name and namespace filled in by the admin API). */
