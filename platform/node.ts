@@ -76,6 +76,7 @@ export class PlatformNode {
       denoDir: config.denoDir,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
+      limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
       onColdRequest: (ns, rev) => late.autoscaler?.poke(ns, rev),
     });

@@ -46,6 +46,15 @@ export const FrameType = {
   ResponseError: 21,
   /** instance -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
   Response: 22,
+
+  /** instance -> supervisor, stream = request id: `{ protocol }` the function accepted a WebSocket upgrade. */
+  WebSocketAccept: 30,
+  /** supervisor -> instance: the client's socket is open (the function's socket fires `open`). */
+  WebSocketOpen: 31,
+  /** either way: one whole WebSocket message, u8 kind (1 text, 2 binary) | data; credit as Window. */
+  WebSocketMessage: 32,
+  /** either way: `{ code, reason }` this side closed (or saw the close of) the socket. */
+  WebSocketClose: 33,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
 

@@ -42,5 +42,6 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     env,
     containerConcurrency: rev.spec.containerConcurrency ?? REVISION_DEFAULTS.containerConcurrency,
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,
+    idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
   };
 }

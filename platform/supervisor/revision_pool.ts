@@ -12,7 +12,7 @@ import type { RevisionBackend } from "../router/revision_backend.ts";
 import { Activator } from "./activator.ts";
 import { ConcurrencyMeter } from "./concurrency_meter.ts";
 import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_set.ts";
-import { RequestRelay } from "./request_relay.ts";
+import { RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { TimeoutSweep } from "./timeout_sweep.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
@@ -27,6 +27,10 @@ export interface PoolLimits {
   stuckProbeMs: number;
   /** How long an instance may take to load its code, ms. */
   instanceStartTimeoutMs: number;
+  /** Client messages a WebSocket holds for a function that has not taken the previous ones, bytes. */
+  webSocketBacklogBytes: number;
+  /** Bytes buffered toward a slow WebSocket client past which its function waits. */
+  webSocketClientBufferBytes: number;
 }
 
 export interface PoolDeps {
@@ -43,6 +47,9 @@ export interface PoolDeps {
   /** Why this revision runs in pool hosts of its own (the host pool knows). */
   quarantine?: () => string | undefined;
 }
+
+/** On stop, how long closing WebSockets get for their close handshake, ms. */
+const SOCKET_CLOSE_WAIT_MS = 1000;
 
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
 const TIMEOUT_SWEEP_MS = 100;
@@ -61,10 +68,19 @@ export class RevisionPool implements RevisionBackend {
   #coldSince: number | null = null;
   #firstStart: ((error?: string) => void)[] = [];
   #stopped = false;
+  readonly #sockets: WebSocketDeps;
 
   constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
     this.key = `${spec.namespace}/${spec.revision}`;
     this.meter = new ConcurrencyMeter(deps.clock);
+    this.#sockets = {
+      clock: deps.clock,
+      limits: {
+        idleTimeoutMs: (spec.idleTimeoutSeconds ?? 0) * 1000,
+        backlogBytes: deps.limits.webSocketBacklogBytes,
+        clientBufferBytes: deps.limits.webSocketClientBufferBytes,
+      },
+    };
     this.#instances = new InstanceSet({
       launcher: deps.launcher,
       clock: deps.clock,
@@ -168,12 +184,36 @@ export class RevisionPool implements RevisionBackend {
     return this.#forward(got, request, url, deadline, clientIp);
   }
 
-  /** Stops taking requests, lets the ones in flight finish (up to graceMs), then stops the instances. */
+  /** Open WebSockets (each also counts as a request in flight). */
+  get openSockets(): number {
+    let n = 0;
+    for (const relay of this.#relays.values()) if (relay.isWebSocket) n++;
+    return n;
+  }
+
+  /**
+   * The revision no longer gets traffic (a rollout): its open WebSockets are closed with 1001 after
+   * `graceMs`, so their clients reconnect to the new revision.
+   */
+  retireSockets(graceMs: number) {
+    after(this.deps.clock, graceMs, () => this.#closeSockets("the revision was replaced"));
+  }
+
+  /**
+   * Stops taking requests, lets the ones in flight finish (up to graceMs), closes open WebSockets
+   * with 1001, then stops the instances.
+   */
   async stop(graceMs = 0) {
     this.#stopped = true;
     this.#activator.refuseAll(() => errorResponse(503, "the revision is shutting down"));
     const until = this.deps.clock.now() + graceMs;
-    while (this.inFlight > 0 && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
+    while (this.inFlight > this.openSockets && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
+    if (this.openSockets > 0) {
+      this.#closeSockets("the platform is shutting down");
+      // Their close handshakes, briefly.
+      const closing = this.deps.clock.now() + SOCKET_CLOSE_WAIT_MS;
+      while (this.openSockets > 0 && this.deps.clock.now() < closing) await this.deps.clock.sleep(20);
+    }
     this.#timeouts.clear();
     this.#instances.stopAll();
   }
@@ -187,7 +227,7 @@ export class RevisionPool implements RevisionBackend {
       this.meter.leave();
       this.#instances.release(instance);
       this.#activator.drain();
-    });
+    }, this.#sockets);
     this.#relays.set(relay.id, relay);
     request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
     let body;
@@ -204,6 +244,10 @@ export class RevisionPool implements RevisionBackend {
     const response = await relay.response;
     this.#timeouts.delete(entry);
     return response;
+  }
+
+  #closeSockets(reason: string) {
+    for (const relay of this.#relays.values()) if (relay.isWebSocket) relay.closeSocket(1001, reason);
   }
 
   #queueBound(): number {

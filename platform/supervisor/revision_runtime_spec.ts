@@ -11,4 +11,6 @@ export interface RevisionRuntimeSpec {
   /** Hard limit of requests in flight per instance; 0 = unlimited. */
   containerConcurrency: number;
   timeoutSeconds: number;
+  /** Knative's idleTimeoutSeconds: an open WebSocket with no message either way for this long is closed; 0 = never. */
+  idleTimeoutSeconds?: number;
 }
