@@ -83,6 +83,8 @@ export class HostProcess {
         "--no-config",
         "--no-lock",
         "--no-prompt",
+        // Dependencies were resolved when the function was deployed: starting one never fetches a module.
+        "--cached-only",
         "--unstable-worker-options",
         "--allow-net",
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,

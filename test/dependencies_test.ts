@@ -1,0 +1,60 @@
+/**
+ * Dependencies resolved when a function is deployed: npm packages the platform has never cached are
+ * fetched once, by the platform, into the bundle; instances start from the bundle alone.
+ */
+import assert from "node:assert/strict";
+import { FIXTURES, Platform } from "./harness.ts";
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("an npm function deploys with its own deno.json and answers; its instances need no package cache", async () => {
+  const platform = await Platform.start({ functions: { "npm-deps": `${FIXTURES}/npm_deps` } });
+  let current = platform;
+  try {
+    const svc = await platform.settled("npm-deps", "default", 180_000);
+    assert.equal(svc.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
+    let res = await platform.call("npm-deps", "/");
+    assert.equal(await res.text(), "hello from hono, revision npm-deps-00001");
+    res = await platform.call("npm-deps", "/greet", { method: "POST", body: '{"name":"ada"}' });
+    assert.deepEqual(await res.json(), { greeting: "hello ada" });
+    res = await platform.call("npm-deps", "/greet", { method: "POST", body: '{"name":""}' });
+    assert.equal(res.status, 422);
+    // Fetched by the platform into the cache every bundle shares (a fresh state: nothing was cached).
+    const cache = `${platform.state}/bundles/.dependencies`;
+    assert.ok(await exists(`${cache}/npm/registry.npmjs.org/zod/3.25.76`));
+    assert.ok(await exists(`${cache}/npm/registry.npmjs.org/hono/4.13.23`));
+    // Starting an instance needs neither that cache nor the network (pool hosts run --cached-only).
+    await Deno.remove(cache, { recursive: true });
+    current = await platform.restart();
+    res = await current.call("npm-deps", "/");
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "hello from hono, revision npm-deps-00001");
+  } finally {
+    await current.stop();
+  }
+});
+
+Deno.test("a dependency that cannot be resolved fails the revision with the resolver's message naming it", async () => {
+  const platform = await Platform.start({ functions: { "npm-missing": `${FIXTURES}/npm_missing` } });
+  try {
+    const svc = await platform.settled("npm-missing", "default", 180_000);
+    assert.equal(svc.status?.conditions?.find((c) => c.type === "Ready")?.status, "False");
+    const rev = await platform.adminJson<
+      { status: { conditions: { type: string; reason?: string; message?: string }[] } }
+    >(
+      "/apis/serving.knative.dev/v1/namespaces/default/revisions/npm-missing-00001",
+    );
+    const ready = rev.status.conditions.find((c) => c.type === "Ready")!;
+    assert.equal(ready.reason, "DependenciesFailed");
+    assert.match(ready.message!, /denative-no-such-package-0f3c/);
+  } finally {
+    await platform.stop();
+  }
+});
