@@ -13,7 +13,11 @@ const workDir = await Deno.makeTempDir({ prefix: "denative-bench-npm-" });
 try {
   const common = { services: 10, rounds, spacingMs: 600, workDir };
   const hello = await coldStartFromZero(platform, common);
-  const npm = await coldStartFromZero(platform, { ...common, variant: writeNpmHelloVariant, prefix: "zero-npm" });
+  const npm = await coldStartFromZero(platform, {
+    ...common,
+    variant: writeNpmHelloVariant,
+    prefix: "zero-npm",
+  });
   for (const [name, r] of [["hello", hello], ["hono from npm", npm]] as const) {
     if (!r.measured) console.log(`${name}: not measured: ${r.why}`);
     else {
