@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { type AutoscalerDefaults, DEFAULT_AUTOSCALER_DEFAULTS } from "./autoscaler/autoscaling_spec.ts";
 import { parseDurationMs } from "./autoscaler/duration.ts";
+import { cpuLimitProblem, memoryLimitProblem } from "./resources/quantity.ts";
 
 /** Limits every revision's instances run under, and the supervisor's patience with them. */
 export const INSTANCE_DEFAULTS = {
@@ -109,6 +110,11 @@ export interface ServeConfig {
   natsServers: string;
   /** `--websocket-close-grace`: a replaced revision's WebSockets are closed (1001) this long after, ms. */
   webSocketCloseGraceMs: number;
+  /**
+   * `resources.limits` of revisions that declare none (Knative's config-defaults `revision-memory-limit`,
+   * `revision-cpu-limit`): `--revision-memory-limit 256Mi`, `--revision-cpu-limit 1`. Unset: no limit.
+   */
+  revisionLimitDefaults: { memory?: string; cpu?: string };
 }
 
 /**
@@ -157,6 +163,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
   webSocketCloseGraceMs: INSTANCE_DEFAULTS.webSocketCloseGraceMs,
+  revisionLimitDefaults: {},
 };
 
 export class ConfigError extends Error {}
@@ -220,6 +227,8 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "host-sharing": { type: "string" },
       "nats-servers": { type: "string" },
       "websocket-close-grace": { type: "string" },
+      "revision-memory-limit": { type: "string" },
+      "revision-cpu-limit": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -251,12 +260,27 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     ),
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
     natsServers: pick("nats-servers") ?? d.natsServers,
+    revisionLimitDefaults: {
+      memory: toLimit("revision-memory-limit", pick("revision-memory-limit"), memoryLimitProblem),
+      cpu: toLimit("revision-cpu-limit", pick("revision-cpu-limit"), cpuLimitProblem),
+    },
     webSocketCloseGraceMs: toDuration(
       "websocket-close-grace",
       pick("websocket-close-grace"),
       d.webSocketCloseGraceMs,
     ),
   };
+}
+
+function toLimit(
+  flag: string,
+  value: string | undefined,
+  problem: (q: string) => string | null,
+): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  const why = problem(value);
+  if (why) throw new ConfigError(`--${flag}: ${why}`);
+  return value;
 }
 
 function toDuration(flag: string, value: string | undefined, fallback: number): number {

@@ -91,6 +91,7 @@ export class PlatformNode {
       scheme,
       log: log.child("serving"),
       now: () => new Date(),
+      revisionLimitDefaults: config.revisionLimitDefaults,
     };
 
     const demandSources: (() => ExternalDemand[])[] = [];

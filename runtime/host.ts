@@ -11,6 +11,7 @@
  */
 import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
+import process from "node:process";
 
 export interface StartInstance extends InstanceInit {
   /**
@@ -33,7 +34,14 @@ const spares = new Map<string, Worker>();
 
 out.write(FrameType.Hello, 0, jsonPayload({ token, pid: Deno.pid }));
 setInterval(
-  () => out.write(FrameType.Heartbeat, 0, jsonPayload({ rss: Deno.memoryUsage().rss })),
+  () => {
+    const cpu = process.cpuUsage();
+    out.write(
+      FrameType.Heartbeat,
+      0,
+      jsonPayload({ rss: Deno.memoryUsage().rss, cpuMicros: cpu.user + cpu.system }),
+    );
+  },
   HEARTBEAT_MS,
 );
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CLOSED_IN_OPENAPI, type Condition, DnsLabel, type KObject, ObjectMeta } from "./meta.ts";
 import { type FieldError, zodFieldErrors } from "./field_errors.ts";
+import { cpuLimitProblem, memoryLimitProblem } from "./quantity.ts";
 
 export const SERVING_API_VERSION = "serving.knative.dev/v1";
 
@@ -18,12 +19,34 @@ export const EnvVar = z.looseObject({
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
+/** A quantity field checked by `problem` (which names the accepted range). */
+function quantity(problem: (q: string | number) => string | null) {
+  return z.union([z.string(), z.number()]).superRefine((q, ctx) => {
+    const why = problem(q);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
+}
+
+export const ResourceLimits = z.looseObject({
+  memory: quantity(memoryLimitProblem).optional().describe(
+    "The isolate's heap limit (e.g. 64Mi); past it the instance is replaced and its requests get 502.",
+  ),
+  cpu: quantity(cpuLimitProblem).optional().describe(
+    "CPU time per request per second of wall time (500m = 0.5 s/s); past it the request gets 503.",
+  ),
+});
+export type ResourceLimits = z.infer<typeof ResourceLimits>;
+
 export const Container = z.looseObject({
   name: z.string().optional(),
   image: z.string().optional().describe(
     "The code bundle to run: bundle:sha256:<digest> (from POST /bundles).",
   ),
   env: z.array(EnvVar).optional().describe("Environment variables the function reads (Deno.env)."),
+  resources: z.looseObject({
+    limits: ResourceLimits.optional(),
+    requests: z.looseObject({}).optional(),
+  }).optional().describe("limits.memory and limits.cpu are enforced per instance and per request."),
 }).describe("The function's container; its image is a code bundle reference (bundle:sha256:...).");
 export type Container = z.infer<typeof Container>;
 

@@ -12,6 +12,7 @@ import type { ServingContext } from "./context.ts";
 import { resolveEnv } from "./env.ts";
 import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 import { resolvedEntry } from "./dependencies.ts";
+import { revisionLimits } from "./revision_limits.ts";
 
 export { RevisionNotRunnable };
 
@@ -49,5 +50,6 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     containerConcurrency: rev.spec.containerConcurrency ?? REVISION_DEFAULTS.containerConcurrency,
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,
     idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
+    ...revisionLimits(container.resources?.limits, ctx.revisionLimitDefaults),
   };
 }

@@ -46,6 +46,8 @@ export class HostProcess {
   onHeartbeat: () => void = () => {};
   /** Resident memory of the whole host process, from its heartbeat. */
   rss = 0;
+  /** CPU time the whole host process has used, from its heartbeat, microseconds. */
+  cpuMicros = 0;
   /** The instances running here, by instance id (ids are unique across revisions). */
   readonly hosted = new Map<number, HostedInstance>();
   readonly exited: Promise<void>;
@@ -196,7 +198,9 @@ export class HostProcess {
       if (f.type === FrameType.InstanceFailed) {
         this.hosted.get(f.stream)?.failed(parseJson<{ error: string }>(f.payload).error);
       } else if (f.type === FrameType.Heartbeat) {
-        this.rss = parseJson<{ rss: number }>(f.payload).rss;
+        const beat = parseJson<{ rss: number; cpuMicros?: number }>(f.payload);
+        this.rss = beat.rss;
+        this.cpuMicros = beat.cpuMicros ?? 0;
         this.onHeartbeat();
       }
     } catch (err) {

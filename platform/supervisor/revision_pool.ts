@@ -14,6 +14,7 @@ import { ConcurrencyMeter } from "./concurrency_meter.ts";
 import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_set.ts";
 import { RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { TimeoutSweep } from "./timeout_sweep.ts";
+import { CPU_LIMIT_EXCEEDED } from "./cpu_budget.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
 export type { RevisionRuntimeSpec };
@@ -277,9 +278,11 @@ export class RevisionPool implements RevisionBackend {
 
   #onLost(instance: Instance, error: string) {
     this.lastError = error;
+    // Over its CPU limit the request is refused (503), as an overloaded instance's would be.
+    const status = error.includes(CPU_LIMIT_EXCEEDED) ? 503 : 502;
     for (const relay of [...this.#relays.values()]) {
       if (relay.instance === instance.id) {
-        relay.fail(502, `instance of "${this.spec.revision}" failed: ${error}`);
+        relay.fail(status, `instance of "${this.spec.revision}" failed: ${error}`);
       }
     }
     // With nothing starting or running, held requests cannot be served: answer them now.

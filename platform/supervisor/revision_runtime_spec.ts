@@ -13,4 +13,8 @@ export interface RevisionRuntimeSpec {
   timeoutSeconds: number;
   /** Knative's idleTimeoutSeconds: an open WebSocket with no message either way for this long is closed; 0 = never. */
   idleTimeoutSeconds?: number;
+  /** `resources.limits.memory`: each isolate's heap limit, MiB (instances then get hosts of their own). */
+  memoryLimitMb?: number;
+  /** `resources.limits.cpu`: CPU per request per second of wall time, cores. */
+  cpuLimitCores?: number;
 }
