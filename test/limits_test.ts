@@ -97,3 +97,33 @@ Deno.test("a CPU burner with limits.cpu gets 503 and its instance is recycled", 
     await platform.stop();
   }
 });
+
+Deno.test("responseStartTimeoutSeconds, idleTimeoutSeconds and timeoutSeconds as Knative defines them", async () => {
+  const platform = await Platform.start();
+  try {
+    const image = await platform.uploadBundle(`${FIXTURES}/trickle`);
+    await platform.putService(
+      serviceDoc("trickle", image, {
+        spec: { timeoutSeconds: 6, responseStartTimeoutSeconds: 1, idleTimeoutSeconds: 2 },
+      }),
+    );
+    await platform.settled("trickle");
+    // The response must start within responseStartTimeoutSeconds.
+    let res = await platform.call("trickle", "/?wait=3000&chunks=1");
+    assert.equal(res.status, 504);
+    assert.match(await res.text(), /responseStartTimeoutSeconds/);
+    // A body that goes quiet for idleTimeoutSeconds is cut.
+    res = await platform.call("trickle", "/?chunks=3&gap=4000");
+    assert.equal(res.status, 200);
+    await assert.rejects(res.text());
+    // A body that keeps trickling is cut at timeoutSeconds, counted from the request.
+    res = await platform.call("trickle", "/?chunks=100&gap=500");
+    assert.equal(res.status, 200);
+    await assert.rejects(res.text());
+    // Within all three: whole.
+    res = await platform.call("trickle", "/?wait=200&chunks=3&gap=500");
+    assert.equal(await res.text(), "chunk 0\nchunk 1\nchunk 2\n");
+  } finally {
+    await platform.stop();
+  }
+});

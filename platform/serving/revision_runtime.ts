@@ -49,6 +49,7 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     env,
     containerConcurrency: rev.spec.containerConcurrency ?? REVISION_DEFAULTS.containerConcurrency,
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,
+    responseStartTimeoutSeconds: rev.spec.responseStartTimeoutSeconds,
     idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
     ...revisionLimits(container.resources?.limits, ctx.revisionLimitDefaults),
   };

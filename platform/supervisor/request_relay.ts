@@ -59,6 +59,14 @@ export class RequestRelay {
     this.response = new Promise((resolve) => (this.#resolve = resolve));
   }
 
+  /** When the last response byte (or the head) arrived, on the pool's clock: for idleTimeoutSeconds. */
+  lastByteAt = 0;
+
+  /** True once the exchange is over, however it ended. */
+  get finished(): boolean {
+    return this.#done;
+  }
+
   /** True while this exchange is an open WebSocket. */
   get isWebSocket(): boolean {
     return this.#bridge?.open ?? false;
@@ -92,6 +100,7 @@ export class RequestRelay {
       }
       case FrameType.ResponseHead: {
         const { head } = decodeResponseHead(payload);
+        this.lastByteAt = this.sockets?.clock.now() ?? 0;
         this.#receiver = new BodyReceiver(
           (n) => this.link.send(FrameType.Window, this.id, u32Payload(n)),
           () => this.cancel("the caller stopped reading"),
@@ -100,6 +109,7 @@ export class RequestRelay {
         return;
       }
       case FrameType.Body:
+        this.lastByteAt = this.sockets?.clock.now() ?? 0;
         this.#receiver?.push(payload);
         return;
       case FrameType.End:

@@ -15,6 +15,7 @@ import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_se
 import { RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { TimeoutSweep } from "./timeout_sweep.ts";
 import { CPU_LIMIT_EXCEEDED } from "./cpu_budget.ts";
+import { checkDeadlines, type ResponseTimeouts } from "./response_deadlines.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
 export type { RevisionRuntimeSpec };
@@ -64,7 +65,7 @@ export class RevisionPool implements RevisionBackend {
   readonly #activator: Activator<Instance>;
   #relays = new Map<number, RequestRelay>();
   #nextStream = 1;
-  readonly #timeouts: TimeoutSweep<{ relay: RequestRelay; instance: Instance }>;
+  readonly #timeouts: TimeoutSweep<{ relay: RequestRelay; instance: Instance; startedAt: number }>;
   #coldStarts: number[] = [];
   #coldSince: number | null = null;
   #firstStart: ((error?: string) => void)[] = [];
@@ -98,10 +99,24 @@ export class RevisionPool implements RevisionBackend {
         changed: () => deps.onScaleChange?.(),
       },
     });
-    this.#timeouts = new TimeoutSweep(deps.clock, TIMEOUT_SWEEP_MS, ({ relay, instance }) => {
-      if (relay.answered) return;
-      relay.fail(504, `revision "${spec.revision}" did not answer within ${spec.timeoutSeconds}s`);
-      this.#instances.probe(instance);
+    const timeouts: ResponseTimeouts = {
+      timeoutMs: spec.timeoutSeconds * 1000,
+      responseStartMs: (spec.responseStartTimeoutSeconds ?? spec.timeoutSeconds) * 1000,
+      idleMs: (spec.idleTimeoutSeconds ?? 0) * 1000,
+    };
+    this.#timeouts = new TimeoutSweep(deps.clock, TIMEOUT_SWEEP_MS, (entry) => {
+      const { relay, instance, startedAt } = entry;
+      if (relay.finished || relay.isWebSocket) return;
+      const verdict = checkDeadlines(timeouts, {
+        startedAt,
+        answered: relay.answered,
+        lastByteAt: relay.lastByteAt,
+      }, deps.clock.now());
+      if (!verdict.expired) return this.#timeouts.add(entry, verdict.next);
+      const started = relay.answered;
+      relay.fail(504, `revision "${spec.revision}" ${verdict.why}`);
+      // An instance that never answered may be stuck in a loop: probe it.
+      if (!started) this.#instances.probe(instance);
     });
     this.#activator = new Activator({
       clock: deps.clock,
@@ -223,12 +238,15 @@ export class RevisionPool implements RevisionBackend {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
     const link = instance.handle!.link;
+    const startedAt = deadline - this.spec.timeoutSeconds * 1000;
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
+      this.#timeouts.delete(entry);
       this.meter.leave();
       this.#instances.release(instance);
       this.#activator.drain();
     }, this.#sockets);
+    const entry = { relay, instance, startedAt };
     this.#relays.set(relay.id, relay);
     request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
     let body;
@@ -240,11 +258,12 @@ export class RevisionPool implements RevisionBackend {
     }
     if (link.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
     else relay.start(request, url, body, clientIp);
-    const entry = { relay, instance };
-    this.#timeouts.add(entry, deadline);
-    const response = await relay.response;
-    this.#timeouts.delete(entry);
-    return response;
+    // Until it is over: the response must start, and a streamed body finish, in time (see checkDeadlines).
+    if (!relay.finished) {
+      const responseStartMs = (this.spec.responseStartTimeoutSeconds ?? this.spec.timeoutSeconds) * 1000;
+      this.#timeouts.add(entry, startedAt + Math.min(responseStartMs, this.spec.timeoutSeconds * 1000));
+    }
+    return relay.response;
   }
 
   #closeSockets(reason: string) {

@@ -11,7 +11,9 @@ export interface RevisionRuntimeSpec {
   /** Hard limit of requests in flight per instance; 0 = unlimited. */
   containerConcurrency: number;
   timeoutSeconds: number;
-  /** Knative's idleTimeoutSeconds: an open WebSocket with no message either way for this long is closed; 0 = never. */
+  /** Knative's responseStartTimeoutSeconds: the response must start within it (default timeoutSeconds). */
+  responseStartTimeoutSeconds?: number;
+  /** Knative's idleTimeoutSeconds: a response body, or an open WebSocket, sending nothing for this long is ended; 0 = never. */
   idleTimeoutSeconds?: number;
   /** `resources.limits.memory`: each isolate's heap limit, MiB (instances then get hosts of their own). */
   memoryLimitMb?: number;
