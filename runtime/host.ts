@@ -50,11 +50,13 @@ function createWorker(slot: string): Worker {
     type: "module",
     deno: {
       permissions: {
-        read: [slot, RUNTIME_DIR],
+        // Its code, its volumes (see runtime_volumes.ts), the SDK.
+        read: [slot, `${slot}.volumes`, `${slot}.emptydir`, RUNTIME_DIR],
         // Also how the instance reaches the supervisor: loopback TCP, no file permission needed.
         net: true,
         env: false,
-        write: false,
+        // Its emptyDir volumes only.
+        write: [`${slot}.emptydir`],
         run: false,
         ffi: false,
         sys: false,

@@ -33,6 +33,7 @@ import {
 } from "./function_adapter.ts";
 import process from "node:process";
 import { InstanceSockets } from "./relayed_websocket.ts";
+import { installVolumePaths, type VolumeMount } from "./volume_paths.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -43,6 +44,8 @@ export interface InstanceInit {
   /** The revision's Configuration (a Service's has the Service's name). */
   configuration?: string;
   env: Record<string, string>;
+  /** Its volumes: where the function sees them and where they are. */
+  mounts?: VolumeMount[];
   /** Where and how to connect to the supervisor. */
   link: { port: number; token: string };
 }
@@ -131,6 +134,7 @@ async function load(init: InstanceInit) {
   };
   installFunctionEnv(functionEnv(place));
   Object.defineProperty(Deno, "upgradeWebSocket", { value: sockets.upgrade, configurable: true });
+  installVolumePaths(init.mounts ?? []);
   ctx = functionContext(place);
   try {
     module = await loadFunction(init.moduleUrl);

@@ -43,6 +43,11 @@ export const Container = z.looseObject({
     "The code bundle to run: bundle:sha256:<digest> (from POST /bundles).",
   ),
   env: z.array(EnvVar).optional().describe("Environment variables the function reads (Deno.env)."),
+  volumeMounts: z.array(z.looseObject({
+    name: z.string().min(1, "must name one of spec.volumes"),
+    mountPath: z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))/, "must be an absolute path without '.' or '..'"),
+    readOnly: z.boolean().optional(),
+  })).optional().describe("Where the revision's volumes appear in the function's file system."),
   resources: z.looseObject({
     limits: ResourceLimits.optional(),
     requests: z.looseObject({}).optional(),
@@ -60,6 +65,14 @@ export const RevisionSpec = z.looseObject({
     .optional().describe("How long a request may take to start answering, seconds (default 300)."),
   responseStartTimeoutSeconds: z.number().int().min(0).max(600).optional(),
   idleTimeoutSeconds: z.number().int().min(0).max(600).optional(),
+  volumes: z.array(z.looseObject({
+    name: z.string().min(1),
+    secret: z.looseObject({ secretName: z.string().min(1), optional: z.boolean().optional() }).optional(),
+    configMap: z.looseObject({ name: z.string().min(1), optional: z.boolean().optional() }).optional(),
+    emptyDir: z.looseObject({}).optional(),
+  })).optional().describe(
+    "secret, configMap (read-only files) and emptyDir (a per-instance writable directory).",
+  ),
   containers: z.array(Container, { error: "is required: a list with one container" }).min(
     1,
     "must hold one container",

@@ -13,6 +13,7 @@ import { resolveEnv } from "./env.ts";
 import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 import { resolvedEntry } from "./dependencies.ts";
 import { revisionLimits } from "./revision_limits.ts";
+import { resolveVolumes } from "./volumes.ts";
 
 export { RevisionNotRunnable };
 
@@ -51,6 +52,7 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,
     responseStartTimeoutSeconds: rev.spec.responseStartTimeoutSeconds,
     idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
+    volumes: resolveVolumes(rev.spec, (kind, name) => ctx.store.get(kind, namespace, name)),
     ...revisionLimits(container.resources?.limits, ctx.revisionLimitDefaults),
   };
 }

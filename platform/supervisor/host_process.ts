@@ -90,7 +90,8 @@ export class HostProcess {
         "--unstable-worker-options",
         "--allow-net",
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
-        `--allow-write=${sock}`,
+        // The slots root: its workers' emptyDirs are there (each worker may write only its own).
+        `--allow-write=${sock},${opts.listener.slotsRoot}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
         `--import-map=${opts.listener.importMapPath}`,
         HOST_SCRIPT.pathname,

@@ -1,3 +1,5 @@
+import type { RuntimeVolume } from "./runtime_volumes.ts";
+
 /** What a revision's instances need to run: its code, its environment and its request limits. */
 export interface RevisionRuntimeSpec {
   namespace: string;
@@ -19,4 +21,6 @@ export interface RevisionRuntimeSpec {
   memoryLimitMb?: number;
   /** `resources.limits.cpu`: CPU per request per second of wall time, cores. */
   cpuLimitCores?: number;
+  /** Its secret/configMap volumes (their files) and emptyDirs, at their mountPaths. */
+  volumes?: RuntimeVolume[];
 }
