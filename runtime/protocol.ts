@@ -238,13 +238,23 @@ export interface ResponseHead {
  * A head frame's payload: u32 text length | text | the inline body, if any.
  */
 
-/** The head text of a request; `forwardedFor` is appended to (or becomes) X-Forwarded-For. */
+/** What the data plane's ingress adds as Knative's does: X-Forwarded-Host and X-Forwarded-Proto. */
+export interface ForwardedFrom {
+  host: string;
+  proto: string;
+}
+
+/**
+ * The head text of a request; `forwardedFor` is appended to (or becomes) X-Forwarded-For, and
+ * `from` sets X-Forwarded-Host and X-Forwarded-Proto unless a proxy in front already did.
+ */
 export function requestHeadText(
   method: string,
   url: string,
   headers: Headers,
   body: BodyMode,
   forwardedFor?: string,
+  from?: ForwardedFrom,
 ): string {
   let text = `${body}\n${method}\n${url}`;
   let forwarded = forwardedFor === undefined;
@@ -256,6 +266,10 @@ export function requestHeadText(
     text += `\n${name}:${value}`;
   });
   if (!forwarded) text += `\nx-forwarded-for:${forwardedFor}`;
+  if (from) {
+    if (!headers.has("x-forwarded-host")) text += `\nx-forwarded-host:${from.host}`;
+    if (!headers.has("x-forwarded-proto")) text += `\nx-forwarded-proto:${from.proto}`;
+  }
   return text;
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   decodeResponseHead,
+  type ForwardedFrom,
   FrameType,
   headFrame,
   jsonPayload,
@@ -74,7 +75,14 @@ export class RequestRelay {
 
   start(request: Request, url: string, body: PreparedBody, clientIp?: string) {
     this.#request = request;
-    const text = requestHeadText(this.method, url, request.headers, body.mode, clientIp);
+    const text = requestHeadText(
+      this.method,
+      url,
+      request.headers,
+      body.mode,
+      clientIp,
+      forwardedFrom(request),
+    );
     this.link.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline));
     if (body.rest) {
       this.#gate = new CreditGate();
@@ -196,4 +204,10 @@ export class RequestRelay {
     this.#gate?.cancel();
     this.onDone(this);
   }
+}
+
+/** The host and scheme the caller used, as Knative's ingress reports them (X-Forwarded-Host, -Proto). */
+function forwardedFrom(request: Request): ForwardedFrom {
+  const url = new URL(request.url);
+  return { host: request.headers.get("host") ?? url.host, proto: url.protocol.slice(0, -1) };
 }
