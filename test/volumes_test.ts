@@ -60,6 +60,20 @@ Deno.test("secret and configMap volumes are readable at their mountPath, nothing
     assert.equal(await text(platform, "/scratch"), "ok: written");
     const real = await text(platform, "/scratch-real");
     assert.ok((await Deno.stat(`${real}/notes/a.txt`)).isFile);
+    // Changing a mounted Secret makes a new Revision that reads the new content.
+    await put(platform, "/api/v1/namespaces/default/secrets/app-secret", {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "app-secret" },
+      stringData: { password: "rotated" },
+    });
+    await eventually("a new revision with the new secret", async () => {
+      const svc = await platform.service("probe");
+      return svc.status?.latestReadyRevisionName === "probe-00002" &&
+          (await text(platform, "/secret")) === "ok: rotated"
+        ? true
+        : undefined;
+    });
     // The instance stops with its Service: its emptyDir goes with it.
     const res = await platform.admin("/apis/serving.knative.dev/v1/namespaces/default/services/probe", {
       method: "DELETE",
