@@ -89,7 +89,13 @@ export async function coldStartFromZero(platform: Platform, opts: FromZeroOption
     for (const name of names) {
       const svc = await platform.settled(name, "default", 120_000);
       const rev = svc.status?.latestReadyRevisionName;
-      if (!rev) return { measured: false, why: `${name} did not become ready` };
+      if (!rev) {
+        const ready = svc.status?.conditions?.find((c) => c.type === "Ready");
+        return {
+          measured: false,
+          why: `${name} did not become ready: ${ready?.reason} ${ready?.message ?? ""}`,
+        };
+      }
       revisions.push(rev);
     }
     const samples: number[] = [];

@@ -73,7 +73,8 @@ export class PlatformNode {
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
-      denoDir: config.denoDir,
+      // Pool hosts keep V8's code cache there: a revision's later instances skip compiling its code.
+      denoDir: config.denoDir ?? `${state}/deno-cache`,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
