@@ -58,3 +58,14 @@ Deno.test("a dependency that cannot be resolved fails the revision with the reso
     await platform.stop();
   }
 });
+
+Deno.test("an instance cannot fetch a package at run time: pool hosts have no way to a registry", async () => {
+  const platform = await Platform.start({ functions: { "runtime-fetch": `${FIXTURES}/runtime_fetch` } });
+  try {
+    await platform.settled("runtime-fetch", "default", 180_000);
+    const text = await (await platform.call("runtime-fetch", "/")).text();
+    assert.match(text, /^refused: .*is-odd/, text);
+  } finally {
+    await platform.stop();
+  }
+});
