@@ -224,3 +224,44 @@ Deno.test("idleTimeoutSeconds closes an idle socket; timeoutSeconds stops counti
     await platform.stop();
   }
 });
+
+/** A revision's gauge from /metrics. */
+async function gauge(platform: Platform, name: string, revision: string): Promise<number | undefined> {
+  const text = await (await platform.admin("/metrics")).text();
+  const line = text.split("\n").find((l) => l.startsWith(name) && l.includes(`"${revision}"`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+Deno.test("an open socket is a request in flight: with containerConcurrency 1 and one instance, the next waits", async () => {
+  const platform = await Platform.start();
+  try {
+    const image = await platform.uploadBundle(ECHO);
+    await platform.putService(serviceDoc("echo", image, {
+      spec: { containerConcurrency: 1 },
+      annotations: { "autoscaling.knative.dev/max-scale": "1" },
+    }));
+    await platform.settled("echo");
+    const first = byPath(platform, "echo");
+    await first.opened;
+    assert.equal(await gauge(platform, "denative_revision_requests_in_flight", "echo-00001"), 1);
+    const order: string[] = [];
+    const second = byPath(platform, "echo");
+    second.opened.then(() => order.push("second opened"));
+    await eventually(
+      "the second upgrade to be held",
+      async () =>
+        (await gauge(platform, "denative_revision_requests_queued", "echo-00001")) === 1 ? true : undefined,
+    );
+    order.push("first closing");
+    first.ws.close(1000);
+    await first.closed;
+    await second.opened;
+    assert.deepEqual(order, ["first closing", "second opened"]);
+    second.ws.send("now me");
+    assert.equal(await second.next(), "now me");
+    second.ws.close(1000);
+    await second.closed;
+  } finally {
+    await platform.stop();
+  }
+});
