@@ -19,22 +19,21 @@ export const EnvVar = z.looseObject({
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
-/** A quantity field checked by `problem` (which names the accepted range). */
-function quantity(problem: (q: string | number) => string | null) {
-  return z.union([z.string(), z.number()]).superRefine((q, ctx) => {
-    const why = problem(q);
-    if (why) ctx.addIssue({ code: "custom", message: why });
-  });
-}
-
-export const ResourceLimits = z.looseObject({
-  memory: quantity(memoryLimitProblem).optional().describe(
-    "The isolate's heap limit (e.g. 64Mi); past it the instance is replaced and its requests get 502.",
-  ),
-  cpu: quantity(cpuLimitProblem).optional().describe(
-    "CPU time per request per second of wall time (500m = 0.5 s/s); past it the request gets 503.",
-  ),
-});
+/**
+ * `resources.limits`: a map of quantities, as in Knative's schema; `memory` is the isolate's heap limit
+ * (past it the instance is replaced), `cpu` CPU time per request per second of wall time (500m = 0.5 s/s).
+ */
+export const ResourceLimits = z.record(z.string(), z.union([z.string(), z.number()])).superRefine(
+  (limits, ctx) => {
+    for (const [key, problem] of [["memory", memoryLimitProblem], ["cpu", cpuLimitProblem]] as const) {
+      const value = limits[key];
+      const why = value === undefined ? null : problem(value);
+      if (why) ctx.addIssue({ code: "custom", message: why, path: [key] });
+    }
+  },
+).describe(
+  "memory: the isolate's heap limit (e.g. 64Mi); cpu: CPU time per request per second (500m = 0.5 s/s).",
+);
 export type ResourceLimits = z.infer<typeof ResourceLimits>;
 
 export const Container = z.looseObject({
