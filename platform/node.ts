@@ -213,6 +213,15 @@ export class PlatformNode {
     this.#autoscaler?.stop();
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;
+    // Open WebSockets get their grace period, then 1001 (Deno's server would close them at once).
+    const socketGrace = Math.min(this.config.webSocketCloseGraceMs, grace);
+    for (const pool of this.supervisor.pools()) {
+      pool.retireSockets(socketGrace, "the platform is shutting down");
+    }
+    const socketsUntil = Date.now() + socketGrace + 1000;
+    while (this.supervisor.pools().some((p) => p.openSockets > 0) && Date.now() < socketsUntil) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await Promise.race([this.dataServer.shutdown(), new Promise((r) => setTimeout(r, grace))]);
     for (const ext of this.#extensions.reverse()) {
       try {

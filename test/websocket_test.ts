@@ -265,3 +265,21 @@ Deno.test("an open socket is a request in flight: with containerConcurrency 1 an
     await platform.stop();
   }
 });
+
+Deno.test("on shutdown an open socket is closed with 1001 after the grace period", async () => {
+  const platform = await Platform.start({
+    functions: { echo: ECHO },
+    env: { DENATIVE_WEBSOCKET_CLOSE_GRACE: "1s" },
+  });
+  let stopping: Promise<void> | undefined;
+  try {
+    await platform.settled("echo");
+    const client = byPath(platform, "echo");
+    await client.opened;
+    stopping = platform.stop();
+    const closed = await client.closed;
+    assert.deepEqual(closed, { code: 1001, reason: "the platform is shutting down" });
+  } finally {
+    await (stopping ?? platform.stop());
+  }
+});

@@ -211,8 +211,8 @@ export class RevisionPool implements RevisionBackend {
    * The revision no longer gets traffic (a rollout): its open WebSockets are closed with 1001 after
    * `graceMs`, so their clients reconnect to the new revision.
    */
-  retireSockets(graceMs: number) {
-    after(this.deps.clock, graceMs, () => this.#closeSockets("the revision was replaced"));
+  retireSockets(graceMs: number, reason = "the revision was replaced") {
+    after(this.deps.clock, graceMs, () => this.#closeSockets(reason));
   }
 
   /**
