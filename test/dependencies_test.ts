@@ -3,7 +3,7 @@
  * fetched once, by the platform, into the bundle; instances start from the bundle alone.
  */
 import assert from "node:assert/strict";
-import { FIXTURES, Platform } from "./harness.ts";
+import { copyDir, FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -65,6 +65,39 @@ Deno.test("an instance cannot fetch a package at run time: pool hosts have no wa
     await platform.settled("runtime-fetch", "default", 180_000);
     const text = await (await platform.call("runtime-fetch", "/")).text();
     assert.match(text, /^refused: .*is-odd/, text);
+  } finally {
+    await platform.stop();
+  }
+});
+
+Deno.test("a function with a package.json gets its dependencies at deploy and imports them by bare name", async () => {
+  const platform = await Platform.start({ functions: { "npm-pkg": `${FIXTURES}/npm_package_json` } });
+  try {
+    await platform.settled("npm-pkg", "default", 180_000);
+    const res = await platform.call("npm-pkg", "/");
+    assert.equal(await res.text(), "zod from package.json in npm-pkg-00001");
+  } finally {
+    await platform.stop();
+  }
+});
+
+Deno.test("a deno.lock is honoured: a lock whose integrity does not match fails, the true one deploys", async () => {
+  const platform = await Platform.start();
+  const tampered = await tempDir();
+  try {
+    // First, while nothing is cached: the integrity is checked when the package is downloaded.
+    await copyDir(`${FIXTURES}/npm_locked`, tampered);
+    const lock = await Deno.readTextFile(`${tampered}/deno.lock`);
+    await Deno.writeTextFile(`${tampered}/deno.lock`, lock.replace(/"sha512-[^"]+"/, '"sha512-AAAA"'));
+    await platform.putService(serviceDoc("tampered", await platform.uploadBundle(tampered)));
+    let svc = await platform.settled("tampered", "default", 180_000);
+    const ready = svc.status?.conditions?.find((c) => c.type === "Ready");
+    assert.equal(ready?.status, "False");
+    assert.match(ready?.message ?? "", /hono/);
+    await platform.putService(serviceDoc("locked", await platform.uploadBundle(`${FIXTURES}/npm_locked`)));
+    svc = await platform.settled("locked", "default", 180_000);
+    assert.equal(svc.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
+    assert.equal(await (await platform.call("locked", "/")).text(), "locked hono");
   } finally {
     await platform.stop();
   }
