@@ -23,6 +23,7 @@ import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processe
 import { describeMachine } from "./environment.ts";
 import { chooseLoadGenerator } from "./load_generator.ts";
 import { startPlatformHello } from "./platform_hello.ts";
+import { writeNpmHelloVariant } from "./npm_hello_variant.ts";
 import { startBareHello } from "./bare_hello.ts";
 import { startWorkerdHello } from "./workerd_hello.ts";
 import { type RelayHop, startRelayFloor } from "./relay_floor.ts";
@@ -135,6 +136,7 @@ async function run(): Promise<BenchResults> {
   }
   const capability = await scaleToZeroCapability(platform.platform);
   let fromZero: FromZero = { measured: false, why: capability.supported ? "" : capability.why };
+  let fromZeroNpm: FromZero = fromZero;
   if (capability.supported) {
     const rounds = Math.max(1, Math.round(samples / 10));
     log(`cold start from zero: 10 services × ${rounds} round(s)`);
@@ -143,6 +145,15 @@ async function run(): Promise<BenchResults> {
       rounds,
       spacingMs: 600,
       workDir: variants,
+    }).catch((err) => ({ measured: false, why: `failed: ${(err as Error).message}` }));
+    log(`cold start from zero of a Hono app from npm: 10 services × ${rounds} round(s)`);
+    fromZeroNpm = await coldStartFromZero(platform.platform, {
+      services: 10,
+      rounds,
+      spacingMs: 600,
+      workDir: variants,
+      variant: writeNpmHelloVariant,
+      prefix: "zero-npm",
     }).catch((err) => ({ measured: false, why: `failed: ${(err as Error).message}` }));
   }
 
@@ -218,6 +229,7 @@ async function run(): Promise<BenchResults> {
       uploadMs: distribution(revisions.map((r) => r.uploadMs)),
       bareWorkerMs: distribution(workers),
       fromZero,
+      fromZeroNpm,
     },
     memory: { platformMainRssMb, one, ten, isolateHeap, bare: bareMemory },
     runtimeSeconds: (performance.now() - started) / 1000,

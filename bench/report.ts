@@ -172,6 +172,27 @@ export function renderReport(r: BenchResults): string {
   } else {
     row("Cold start from zero, ms", `not measured: ${c.fromZero.why}`, NA, NA, NA, "p50 ≤ 15, p99 ≤ 50");
   }
+  if (c.fromZeroNpm?.measured && c.fromZero.measured) {
+    const npm = percentile(c.fromZeroNpm.samplesMs, 50);
+    const hello = percentile(c.fromZero.samplesMs, 50);
+    row(
+      `Cold start from zero p50 of a Hono app from npm (deps resolved at deploy), ms (${c.fromZeroNpm.samplesMs.length} samples)`,
+      num(npm),
+      num(hello),
+      NA,
+      ratio(npm, hello),
+      `within 2 ms of hello — ${met(npm - hello <= 2)}`,
+    );
+  } else if (c.fromZeroNpm && !c.fromZeroNpm.measured) {
+    row(
+      "Cold start from zero of a Hono app from npm, ms",
+      `not measured: ${c.fromZeroNpm.why}`,
+      NA,
+      NA,
+      NA,
+      "",
+    );
+  }
   row(
     "Memory a hello revision with 1 idle instance adds (RSS of the platform's child processes), MiB " +
       "(bare = a deno process + 1 idle worker)",

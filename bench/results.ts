@@ -46,6 +46,8 @@ export interface BenchResults {
     /** Bare `new Worker` + import + first response, in one process. */
     bareWorkerMs: Distribution;
     fromZero: FromZero;
+    /** The same for a Hono app whose npm dependencies were resolved at deploy. */
+    fromZeroNpm?: FromZero;
   };
   memory: {
     platformMainRssMb: number;

@@ -9,7 +9,7 @@
  * revisions would measure the platform's warm-host refill instead.
  */
 import { hostFetch, type Platform, serviceDoc } from "../test/harness.ts";
-import { writeHelloVariant } from "./hello_variant.ts";
+import { type HelloVariant, writeHelloVariant } from "./hello_variant.ts";
 
 const SERVICES = "/apis/serving.knative.dev/v1/namespaces/default/services";
 const REVISIONS = "/apis/serving.knative.dev/v1/namespaces/default/revisions";
@@ -38,6 +38,10 @@ export interface FromZeroOptions {
   spacingMs: number;
   /** Where the services' code is written. */
   workDir: string;
+  /** The code each service runs (default: a hello variant). */
+  variant?: (parent: string, label: string) => Promise<HelloVariant>;
+  /** Service names are `{prefix}-{i}` (default `zero`). */
+  prefix?: string;
 }
 
 export type FromZero = { measured: true; samplesMs: number[]; note: string } | {
@@ -69,12 +73,13 @@ async function allAtZero(platform: Platform, revisions: string[], timeoutMs: num
 }
 
 export async function coldStartFromZero(platform: Platform, opts: FromZeroOptions): Promise<FromZero> {
-  const names = Array.from({ length: opts.services }, (_, i) => `zero-${i}`);
+  const names = Array.from({ length: opts.services }, (_, i) => `${opts.prefix ?? "zero"}-${i}`);
+  const writeVariant = opts.variant ?? writeHelloVariant;
   const greetings: string[] = [];
   const revisions: string[] = [];
   try {
     for (const name of names) {
-      const variant = await writeHelloVariant(opts.workDir, name);
+      const variant = await writeVariant(opts.workDir, name);
       greetings.push(variant.greeting);
       const image = await platform.uploadBundle(variant.dir);
       await platform.putService(
@@ -82,9 +87,15 @@ export async function coldStartFromZero(platform: Platform, opts: FromZeroOption
       );
     }
     for (const name of names) {
-      const svc = await platform.settled(name);
+      const svc = await platform.settled(name, "default", 120_000);
       const rev = svc.status?.latestReadyRevisionName;
-      if (!rev) return { measured: false, why: `${name} did not become ready` };
+      if (!rev) {
+        const ready = svc.status?.conditions?.find((c) => c.type === "Ready");
+        return {
+          measured: false,
+          why: `${name} did not become ready: ${ready?.reason} ${ready?.message ?? ""}`,
+        };
+      }
       revisions.push(rev);
     }
     const samples: number[] = [];

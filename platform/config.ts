@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { type AutoscalerDefaults, DEFAULT_AUTOSCALER_DEFAULTS } from "./autoscaler/autoscaling_spec.ts";
 import { parseDurationMs } from "./autoscaler/duration.ts";
+import { cpuLimitProblem, memoryLimitProblem } from "./resources/quantity.ts";
 
 /** Limits every revision's instances run under, and the supervisor's patience with them. */
 export const INSTANCE_DEFAULTS = {
@@ -30,7 +31,13 @@ export const INSTANCE_DEFAULTS = {
    * full host stays well under maxHostRssMb.
    */
   instancesPerHost: 48,
-} as const;
+  /** Client messages a WebSocket holds while its function has not taken the previous ones, bytes. */
+  webSocketBacklogBytes: 16 * 1024 * 1024,
+  /** Bytes buffered toward a slow WebSocket client past which its function is made to wait. */
+  webSocketClientBufferBytes: 1024 * 1024,
+  /** After a rollout (or on shutdown), how long old sockets stay open before they are closed with 1001, ms. */
+  webSocketCloseGraceMs: 10_000,
+};
 
 /** The Kubernetes-compatible API's watch limits. */
 export const KUBE_API_DEFAULTS = {
@@ -101,6 +108,13 @@ export interface ServeConfig {
    * `config-nats` ConfigMap and of NatsJetStreamSources without `spec.servers`.
    */
   natsServers: string;
+  /** `--websocket-close-grace`: a replaced revision's WebSockets are closed (1001) this long after, ms. */
+  webSocketCloseGraceMs: number;
+  /**
+   * `resources.limits` of revisions that declare none (Knative's config-defaults `revision-memory-limit`,
+   * `revision-cpu-limit`): `--revision-memory-limit 256Mi`, `--revision-cpu-limit 1`. Unset: no limit.
+   */
+  revisionLimitDefaults: { memory?: string; cpu?: string };
 }
 
 /**
@@ -148,6 +162,8 @@ export const SERVE_DEFAULTS: ServeConfig = {
   kafkaBootstrapServers: ["127.0.0.1:9092"],
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
+  webSocketCloseGraceMs: INSTANCE_DEFAULTS.webSocketCloseGraceMs,
+  revisionLimitDefaults: {},
 };
 
 export class ConfigError extends Error {}
@@ -210,6 +226,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "kafka-bootstrap-servers": { type: "string" },
       "host-sharing": { type: "string" },
       "nats-servers": { type: "string" },
+      "websocket-close-grace": { type: "string" },
+      "revision-memory-limit": { type: "string" },
+      "revision-cpu-limit": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -241,7 +260,34 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     ),
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
     natsServers: pick("nats-servers") ?? d.natsServers,
+    revisionLimitDefaults: {
+      memory: toLimit("revision-memory-limit", pick("revision-memory-limit"), memoryLimitProblem),
+      cpu: toLimit("revision-cpu-limit", pick("revision-cpu-limit"), cpuLimitProblem),
+    },
+    webSocketCloseGraceMs: toDuration(
+      "websocket-close-grace",
+      pick("websocket-close-grace"),
+      d.webSocketCloseGraceMs,
+    ),
   };
+}
+
+function toLimit(
+  flag: string,
+  value: string | undefined,
+  problem: (q: string) => string | null,
+): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  const why = problem(value);
+  if (why) throw new ConfigError(`--${flag}: ${why}`);
+  return value;
+}
+
+function toDuration(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDurationMs(value);
+  if (ms === null) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30s or 1m`);
+  return ms;
 }
 
 function toHostSharing(value: string | undefined, fallback: HostSharing): HostSharing {

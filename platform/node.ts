@@ -73,9 +73,11 @@ export class PlatformNode {
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
-      denoDir: config.denoDir,
+      // Pool hosts keep V8's code cache there: a revision's later instances skip compiling its code.
+      denoDir: config.denoDir ?? `${state}/deno-cache`,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
+      limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),
       askCapacity: (ns, rev) => late.autoscaler?.poke(ns, rev),
     });
@@ -90,6 +92,7 @@ export class PlatformNode {
       scheme,
       log: log.child("serving"),
       now: () => new Date(),
+      revisionLimitDefaults: config.revisionLimitDefaults,
     };
 
     const demandSources: (() => ExternalDemand[])[] = [];
@@ -210,6 +213,15 @@ export class PlatformNode {
     this.#autoscaler?.stop();
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;
+    // Open WebSockets get their grace period, then 1001 (Deno's server would close them at once).
+    const socketGrace = Math.min(this.config.webSocketCloseGraceMs, grace);
+    for (const pool of this.supervisor.pools()) {
+      pool.retireSockets(socketGrace, "the platform is shutting down");
+    }
+    const socketsUntil = Date.now() + socketGrace + 1000;
+    while (this.supervisor.pools().some((p) => p.openSockets > 0) && Date.now() < socketsUntil) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await Promise.race([this.dataServer.shutdown(), new Promise((r) => setTimeout(r, grace))]);
     for (const ext of this.#extensions.reverse()) {
       try {

@@ -13,6 +13,7 @@
  */
 import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
+import process from "node:process";
 
 export interface StartInstance extends InstanceInit {
   /**
@@ -35,7 +36,14 @@ const spares = new Map<string, Worker>();
 
 out.write(FrameType.Hello, 0, jsonPayload({ token, pid: Deno.pid }));
 setInterval(
-  () => out.write(FrameType.Heartbeat, 0, jsonPayload({ rss: Deno.memoryUsage().rss })),
+  () => {
+    const cpu = process.cpuUsage();
+    out.write(
+      FrameType.Heartbeat,
+      0,
+      jsonPayload({ rss: Deno.memoryUsage().rss, cpuMicros: cpu.user + cpu.system }),
+    );
+  },
   HEARTBEAT_MS,
 );
 
@@ -44,11 +52,13 @@ function createWorker(slot: string): Worker {
     type: "module",
     deno: {
       permissions: {
-        read: [slot, RUNTIME_DIR],
+        // Its code, its volumes (see runtime_volumes.ts), the SDK.
+        read: [slot, `${slot}.volumes`, `${slot}.emptydir`, RUNTIME_DIR],
         // Also how the instance reaches the supervisor: loopback TCP, no file permission needed.
         net: true,
         env: false,
-        write: false,
+        // Its emptyDir volumes only.
+        write: [`${slot}.emptydir`],
         run: false,
         ffi: false,
         sys: false,

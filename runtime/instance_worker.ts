@@ -32,6 +32,8 @@ import {
   loadFunction,
 } from "./function_adapter.ts";
 import process from "node:process";
+import { InstanceSockets } from "./relayed_websocket.ts";
+import { installVolumePaths, type VolumeMount } from "./volume_paths.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -42,6 +44,8 @@ export interface InstanceInit {
   /** The revision's Configuration (a Service's has the Service's name). */
   configuration?: string;
   env: Record<string, string>;
+  /** Its volumes: where the function sees them and where they are. */
+  mounts?: VolumeMount[];
   /** Where and how to connect to the supervisor. */
   link: { port: number; token: string };
 }
@@ -65,6 +69,9 @@ let out = new FrameWriter({ write: (bytes: Bytes) => Promise.resolve(bytes.byteL
 function post(type: FrameType, stream: number, payload: Bytes = EMPTY) {
   out.write(type, stream, payload);
 }
+
+/** The function's WebSockets: `Deno.upgradeWebSocket` answers requests that came over the link. */
+const sockets = new InstanceSockets(post);
 
 /**
  * A spare worker runs one request through its own serving path before it is given any code, so the
@@ -126,6 +133,8 @@ async function load(init: InstanceInit) {
     env: init.env,
   };
   installFunctionEnv(functionEnv(place));
+  Object.defineProperty(Deno, "upgradeWebSocket", { value: sockets.upgrade, configurable: true });
+  installVolumePaths(init.mounts ?? []);
   ctx = functionContext(place);
   try {
     module = await loadFunction(init.moduleUrl);
@@ -176,6 +185,10 @@ async function serve(id: number, payload: Bytes) {
     response.body?.cancel().catch(() => {});
     return;
   }
+  if (sockets.accept(id, response)) {
+    inFlight.delete(id);
+    return;
+  }
   // A body made from a string or bytes goes inline without being read as a stream (before
   // `response.headers` is touched: see staticBody).
   const whole = staticBody(response);
@@ -213,6 +226,7 @@ async function serve(id: number, payload: Bytes) {
 }
 
 function onFrame(type: FrameType, stream: number, payload: Bytes) {
+  if (type !== FrameType.RequestHead && sockets.onFrame(type, stream, payload)) return;
   switch (type) {
     case FrameType.RequestHead:
       serve(stream, payload);

@@ -46,6 +46,15 @@ export const FrameType = {
   ResponseError: 21,
   /** instance -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
   Response: 22,
+
+  /** instance -> supervisor, stream = request id: `{ protocol }` the function accepted a WebSocket upgrade. */
+  WebSocketAccept: 30,
+  /** supervisor -> instance: the client's socket is open (the function's socket fires `open`). */
+  WebSocketOpen: 31,
+  /** either way: one whole WebSocket message, u8 kind (1 text, 2 binary) | data; credit as Window. */
+  WebSocketMessage: 32,
+  /** either way: `{ code, reason }` this side closed (or saw the close of) the socket. */
+  WebSocketClose: 33,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
 
@@ -229,13 +238,23 @@ export interface ResponseHead {
  * A head frame's payload: u32 text length | text | the inline body, if any.
  */
 
-/** The head text of a request; `forwardedFor` is appended to (or becomes) X-Forwarded-For. */
+/** What the data plane's ingress adds as Knative's does: X-Forwarded-Host and X-Forwarded-Proto. */
+export interface ForwardedFrom {
+  host: string;
+  proto: string;
+}
+
+/**
+ * The head text of a request; `forwardedFor` is appended to (or becomes) X-Forwarded-For, and
+ * `from` sets X-Forwarded-Host and X-Forwarded-Proto unless a proxy in front already did.
+ */
 export function requestHeadText(
   method: string,
   url: string,
   headers: Headers,
   body: BodyMode,
   forwardedFor?: string,
+  from?: ForwardedFrom,
 ): string {
   let text = `${body}\n${method}\n${url}`;
   let forwarded = forwardedFor === undefined;
@@ -247,6 +266,10 @@ export function requestHeadText(
     text += `\n${name}:${value}`;
   });
   if (!forwarded) text += `\nx-forwarded-for:${forwardedFor}`;
+  if (from) {
+    if (!headers.has("x-forwarded-host")) text += `\nx-forwarded-host:${from.host}`;
+    if (!headers.has("x-forwarded-proto")) text += `\nx-forwarded-proto:${from.proto}`;
+  }
   return text;
 }
 

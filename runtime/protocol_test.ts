@@ -114,3 +114,28 @@ Deno.test("the reader reassembles frames split anywhere, and forEachFrame walks 
   forEachFrame(all, (_type, stream) => seen.push(stream));
   assertEquals(seen, [5, 6]);
 });
+
+Deno.test("requestHeadText() adds X-Forwarded-Host and -Proto unless a proxy in front already set them", () => {
+  const plain = requestHeadText("GET", "http://h/", new Headers(), "none", "10.0.0.1", {
+    host: "hello.default.localhost:8080",
+    proto: "http",
+  });
+  const { head } = decodeRequestHead(headFrame(FrameType.RequestHead, 1, plain).subarray(9));
+  const headers = new Headers(head.headers);
+  assertEquals(headers.get("x-forwarded-host"), "hello.default.localhost:8080");
+  assertEquals(headers.get("x-forwarded-proto"), "http");
+  assertEquals(headers.get("x-forwarded-for"), "10.0.0.1");
+  const proxied = requestHeadText(
+    "GET",
+    "http://h/",
+    new Headers({ "x-forwarded-proto": "https", "x-forwarded-host": "example.com" }),
+    "none",
+    undefined,
+    { host: "h", proto: "http" },
+  );
+  const again = new Headers(
+    decodeRequestHead(headFrame(FrameType.RequestHead, 1, proxied).subarray(9)).head.headers,
+  );
+  assertEquals(again.get("x-forwarded-proto"), "https");
+  assertEquals(again.get("x-forwarded-host"), "example.com");
+});

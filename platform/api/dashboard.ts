@@ -16,13 +16,19 @@ code{font-size:12px}#err{color:#b3261e}
 </style></head><body>
 <h1>Denative</h1><div id="err"></div>
 <h2>Services</h2><table id="services"><thead><tr><th>Name</th><th>URL</th><th>Latest</th><th>Traffic</th><th>Ready</th></tr></thead><tbody></tbody></table>
-<h2>Revisions</h2><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
+<h2>Revisions</h2><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Limits</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
 <h2>Eventing</h2><table id="eventing"><thead><tr><th>Kind</th><th>Name</th><th>Address / sink</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
 <script>
 const m = location.hash.match(/token=([^&]+)/);
 if (m) { sessionStorage.setItem("denative-token", decodeURIComponent(m[1])); history.replaceState(null, "", location.pathname); }
 const token = sessionStorage.getItem("denative-token");
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
+const limitsOf = (v) => {
+  const l = v.spec?.containers?.[0]?.resources?.limits ?? {};
+  return [l.memory ? "memory " + esc(l.memory) : "", l.cpu ? "cpu " + esc(l.cpu) : "",
+    v.spec?.timeoutSeconds ? "timeout " + v.spec.timeoutSeconds + "s" : "",
+    v.spec?.idleTimeoutSeconds ? "idle " + v.spec.idleTimeoutSeconds + "s" : ""].filter(Boolean).join("<br>");
+};
 const ready = (o) => (o.status?.conditions ?? []).find((c) => c.type === "Ready") ?? { status: "Unknown" };
 async function get(path) {
   const r = await fetch(path, { headers: { authorization: "Bearer " + token } });
@@ -42,7 +48,7 @@ async function refresh() {
     document.querySelector("#revisions tbody").innerHTML = revs.items.map((v) => {
       const r = ready(v);
       return "<tr><td>" + esc(v.metadata.name) + "</td><td>" + esc(v.metadata.labels?.["serving.knative.dev/service"]) + "</td><td>" +
-        (v.status?.actualReplicas ?? 0) + " / " + (v.status?.desiredReplicas ?? 0) + "</td><td class='" + r.status + "'>" + r.status +
+        (v.status?.actualReplicas ?? 0) + " / " + (v.status?.desiredReplicas ?? 0) + "</td><td>" + limitsOf(v) + "</td><td class='" + r.status + "'>" + r.status +
         "</td><td><code>" + esc(r.message ?? r.reason ?? "") + "</code></td></tr>";
     }).join("");
     const kinds = [

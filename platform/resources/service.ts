@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CLOSED_IN_OPENAPI, type Condition, DnsLabel, type KObject, ObjectMeta } from "./meta.ts";
 import { type FieldError, zodFieldErrors } from "./field_errors.ts";
+import { cpuLimitProblem, memoryLimitProblem } from "./quantity.ts";
 
 export const SERVING_API_VERSION = "serving.knative.dev/v1";
 
@@ -18,12 +19,38 @@ export const EnvVar = z.looseObject({
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
+/**
+ * `resources.limits`: a map of quantities, as in Knative's schema; `memory` is the isolate's heap limit
+ * (past it the instance is replaced), `cpu` CPU time per request per second of wall time (500m = 0.5 s/s).
+ */
+export const ResourceLimits = z.record(z.string(), z.union([z.string(), z.number()])).superRefine(
+  (limits, ctx) => {
+    for (const [key, problem] of [["memory", memoryLimitProblem], ["cpu", cpuLimitProblem]] as const) {
+      const value = limits[key];
+      const why = value === undefined ? null : problem(value);
+      if (why) ctx.addIssue({ code: "custom", message: why, path: [key] });
+    }
+  },
+).describe(
+  "memory: the isolate's heap limit (e.g. 64Mi); cpu: CPU time per request per second (500m = 0.5 s/s).",
+);
+export type ResourceLimits = z.infer<typeof ResourceLimits>;
+
 export const Container = z.looseObject({
   name: z.string().optional(),
   image: z.string().optional().describe(
     "The code bundle to run: bundle:sha256:<digest> (from POST /bundles).",
   ),
   env: z.array(EnvVar).optional().describe("Environment variables the function reads (Deno.env)."),
+  volumeMounts: z.array(z.looseObject({
+    name: z.string().min(1, "must name one of spec.volumes"),
+    mountPath: z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))/, "must be an absolute path without '.' or '..'"),
+    readOnly: z.boolean().optional(),
+  })).optional().describe("Where the revision's volumes appear in the function's file system."),
+  resources: z.looseObject({
+    limits: ResourceLimits.optional(),
+    requests: z.looseObject({}).optional(),
+  }).optional().describe("limits.memory and limits.cpu are enforced per instance and per request."),
 }).describe("The function's container; its image is a code bundle reference (bundle:sha256:...).");
 export type Container = z.infer<typeof Container>;
 
@@ -37,6 +64,14 @@ export const RevisionSpec = z.looseObject({
     .optional().describe("How long a request may take to start answering, seconds (default 300)."),
   responseStartTimeoutSeconds: z.number().int().min(0).max(600).optional(),
   idleTimeoutSeconds: z.number().int().min(0).max(600).optional(),
+  volumes: z.array(z.looseObject({
+    name: z.string().min(1),
+    secret: z.looseObject({ secretName: z.string().min(1), optional: z.boolean().optional() }).optional(),
+    configMap: z.looseObject({ name: z.string().min(1), optional: z.boolean().optional() }).optional(),
+    emptyDir: z.looseObject({}).optional(),
+  })).optional().describe(
+    "secret, configMap (read-only files) and emptyDir (a per-instance writable directory).",
+  ),
   containers: z.array(Container, { error: "is required: a list with one container" }).min(
     1,
     "must hold one container",

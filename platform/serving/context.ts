@@ -14,4 +14,6 @@ export interface ServingContext {
   scheme: UrlScheme;
   log: Logger;
   now: () => Date;
+  /** Cluster defaults for `resources.limits` (Knative's config-defaults revision-memory-limit, revision-cpu-limit). */
+  revisionLimitDefaults?: { memory?: string; cpu?: string };
 }

@@ -11,6 +11,9 @@ import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts
 import type { ServingContext } from "./context.ts";
 import { resolveEnv } from "./env.ts";
 import { RevisionNotRunnable } from "./revision_not_runnable.ts";
+import { resolvedEntry } from "./dependencies.ts";
+import { revisionLimits } from "./revision_limits.ts";
+import { resolveVolumes } from "./volumes.ts";
 
 export { RevisionNotRunnable };
 
@@ -32,15 +35,24 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
   if (!entry) {
     throw new RevisionNotRunnable("EntryMissing", "the function directory has no main.ts or main.js");
   }
+  const bundleDir = ctx.bundles.dirOf(digest);
+  // Dependencies are fetched here, once per bundle, never when an instance starts.
+  const runEntry = await resolvedEntry(bundleDir, entry.slice(bundleDir.length + 1), {
+    cacheDir: `${ctx.bundles.root}/.dependencies`,
+  });
   const env = resolveEnv(container.env ?? [], (secret) => ctx.store.get("Secret", namespace, secret));
   return {
     namespace,
     service: rev.metadata.labels?.[Labels.service] ?? name,
     revision: name,
     bundleDir: ctx.bundles.dirOf(digest),
-    entry: entry.slice(ctx.bundles.dirOf(digest).length + 1),
+    entry: runEntry,
     env,
     containerConcurrency: rev.spec.containerConcurrency ?? REVISION_DEFAULTS.containerConcurrency,
     timeoutSeconds: rev.spec.timeoutSeconds ?? REVISION_DEFAULTS.timeoutSeconds,
+    responseStartTimeoutSeconds: rev.spec.responseStartTimeoutSeconds,
+    idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
+    volumes: resolveVolumes(rev.spec, (kind, name) => ctx.store.get(kind, namespace, name)),
+    ...revisionLimits(container.resources?.limits, ctx.revisionLimitDefaults),
   };
 }

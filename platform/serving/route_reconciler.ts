@@ -40,6 +40,21 @@ export function reconcileRoute(ctx: ServingContext, namespace: string, name: str
       conditions: setCondition(route.status?.conditions, { type: "Ready", status: "True" }, now),
     };
     ctx.routes.set(namespace, name, resolution.targets);
+    retireDroppedRevisions(ctx, namespace, route.status?.traffic ?? [], resolution.targets);
   }
   ctx.store.updateStatus<Route>("Route", namespace, name, status);
+}
+
+/** Revisions the route no longer sends traffic to get their open WebSockets closed after a grace period. */
+function retireDroppedRevisions(
+  ctx: ServingContext,
+  namespace: string,
+  before: { revisionName?: string }[],
+  after: { revisionName?: string }[],
+) {
+  const kept = new Set(after.map((t) => t.revisionName));
+  for (const { revisionName } of before) {
+    if (!revisionName || kept.has(revisionName)) continue;
+    ctx.supervisor.pool(namespace, revisionName)?.retireSockets(ctx.supervisor.limits.webSocketCloseGraceMs);
+  }
 }

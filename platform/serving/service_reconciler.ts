@@ -3,15 +3,29 @@ import type { Service } from "../resources/service.ts";
 import { type Configuration, Labels, type Route } from "../resources/serving_kinds.ts";
 import { makeConfiguration, makeRoute, serviceStatus } from "./builders.ts";
 import type { ServingContext } from "./context.ts";
+import { SOURCES_DIGEST_ANNOTATION, sourcesDigest, sourcesOf } from "./template_sources.ts";
 
 export function reconcileService(ctx: ServingContext, namespace: string, name: string) {
   const service = ctx.store.get<Service>("Service", namespace, name);
   if (!service) return deleteChildren(ctx, namespace, name);
+  const desired = makeConfiguration(service);
+  // The content of the Secrets and ConfigMaps it reads is part of the template: a change makes a new Revision.
+  const digest = sourcesDigest(
+    sourcesOf(desired.spec.template),
+    (kind, n) => ctx.store.get(kind, namespace, n),
+  );
+  if (digest) {
+    const template = desired.spec.template;
+    desired.spec.template = {
+      ...template,
+      metadata: {
+        ...template.metadata,
+        annotations: { ...template.metadata?.annotations, [SOURCES_DIGEST_ANNOTATION]: digest },
+      },
+    };
+  }
   const config = ctx.store.put(
-    mergeStatusless(
-      ctx.store.get<Configuration>("Configuration", namespace, name),
-      makeConfiguration(service),
-    ),
+    mergeStatusless(ctx.store.get<Configuration>("Configuration", namespace, name), desired),
   );
   const route = ctx.store.put(
     mergeStatusless(ctx.store.get<Route>("Route", namespace, name), makeRoute(service)),

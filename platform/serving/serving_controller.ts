@@ -10,6 +10,8 @@ import { reconcileService } from "./service_reconciler.ts";
 import { reconcileConfiguration } from "./configuration_reconciler.ts";
 import { reconcileRevision } from "./revision_reconciler.ts";
 import { reconcileRoute } from "./route_reconciler.ts";
+import { sourcesOf } from "./template_sources.ts";
+import type { Service } from "../resources/service.ts";
 
 const KINDS = ["Service", "Configuration", "Revision", "Route"] as const;
 
@@ -63,6 +65,16 @@ export class ServingController {
       case "Route":
         this.enqueue("Route", namespace, name);
         if (service) this.enqueue("Service", namespace, service);
+        return;
+      case "Secret":
+      case "ConfigMap":
+        // Services that read it get a new Revision (see template_sources.ts).
+        for (const svc of this.ctx.store.list<Service>("Service", namespace)) {
+          const sources = sourcesOf(svc.spec.template);
+          if ((kind === "Secret" ? sources.secrets : sources.configMaps).includes(name)) {
+            this.enqueue("Service", namespace, svc.metadata.name);
+          }
+        }
         return;
     }
   }

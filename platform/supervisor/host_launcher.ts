@@ -9,6 +9,7 @@ import type { HostProcess } from "./host_process.ts";
 import type { HostPool } from "./host_pool.ts";
 import type { HostConnection } from "./host_listener.ts";
 import { InstanceLink } from "./instance_link.ts";
+import { materializeVolumes, removeVolumes } from "./runtime_volumes.ts";
 import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instance_set.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
@@ -51,8 +52,18 @@ export class HostLauncher implements InstanceLauncher {
       hosts.release(host, id);
       throw new Error(`linking the code for instance ${id} failed: ${(err as Error).message}`);
     }
+    let mounts;
+    try {
+      mounts = await materializeVolumes(slot, spec.volumes);
+    } catch (err) {
+      Deno.remove(slot).catch(() => {});
+      removeVolumes(slot);
+      hosts.release(host, id);
+      throw new Error(`preparing the volumes of instance ${id} failed: ${(err as Error).message}`);
+    }
     if (host.gone) {
       Deno.remove(slot).catch(() => {});
+      removeVolumes(slot);
       throw new Error("its pool host went away while the code was being linked");
     }
     let link: InstanceLink | undefined;
@@ -69,6 +80,8 @@ export class HostLauncher implements InstanceLauncher {
         if (!host.gone) host.send(FrameType.StopInstance, id);
         link?.close();
         Deno.remove(slot).catch(() => {});
+        // An emptyDir lives as long as its instance.
+        removeVolumes(slot);
         hosts.release(host, id);
       },
       killHost: (reason) => hosts.kill(host, this.#key, reason),
@@ -116,6 +129,7 @@ export class HostLauncher implements InstanceLauncher {
       namespace: spec.namespace,
       revision: spec.revision,
       env: spec.env,
+      mounts,
     };
     host.send(FrameType.StartInstance, id, jsonPayload(start));
     return handle;

@@ -11,19 +11,33 @@ import type { HostSharing } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { HostedInstance, HostEvents } from "./host_process.ts";
 import { after, type Clock, systemClock } from "../clock/clock.ts";
+import { CPU_LIMIT_EXCEEDED, CpuBudget, cpuBurstMs } from "./cpu_budget.ts";
+
+/** A revision's `resources.limits`: its instances run in hosts of their own that enforce them. */
+export interface RevisionLimits {
+  /** Heap limit of each of its isolates, MiB. */
+  maxHeapMb?: number;
+  /** CPU per request per second of wall time, cores. */
+  cpuCores?: number;
+}
 
 /** What the host pool needs from a host (HostProcess, or a fake in tests). */
 export interface PoolHost {
   readonly pid: number;
   readonly gone: boolean;
   rss: number;
+  /** Cumulative CPU time of the host process, microseconds (from its heartbeat). */
+  cpuMicros?: number;
   readonly hosted: Map<number, HostedInstance>;
   kill(reason: string): void;
 }
 
 export interface HostPoolOptions<H extends PoolHost> {
-  /** Starts a new host process that reports to `events`. */
-  spawn: (events: HostEvents<H>) => Promise<H>;
+  /**
+   * Starts a new host process that reports to `events`; `maxHeapMb` overrides the isolates' default
+   * heap limit.
+   */
+  spawn: (events: HostEvents<H>, maxHeapMb?: number) => Promise<H>;
   sharing: HostSharing;
   /** Hosts kept spawned and idle, so that a new group's first instance spawns nothing. */
   warmHosts: number;
@@ -51,6 +65,9 @@ export class HostPool<H extends PoolHost> {
   #quarantined = new Map<string, string>();
   /** Revisions blamed for a kill the pool itself decided, read when the host's exit arrives. */
   #blamed = new Map<H, string[]>();
+  /** Revision key -> its limits, for revisions that declare any. */
+  #limits = new Map<string, RevisionLimits>();
+  #cpuBudgets = new Map<H, CpuBudget>();
   #stopped = false;
   /** Every host's events: a warm host leaves the warm list; a used one ends its instances. */
   readonly #events: HostEvents<H> = {
@@ -61,7 +78,10 @@ export class HostPool<H extends PoolHost> {
       } else if (this.#groupOf.has(host)) this.#onExit(host, reason);
     },
     heartbeat: (host) => {
-      if (this.#groupOf.has(host)) this.#checkMemory(host);
+      const group = this.#groupOf.get(host);
+      if (group === undefined) return;
+      this.#checkMemory(host);
+      if (group.startsWith("limited:")) this.#checkCpu(host, group.slice(8));
     },
   };
 
@@ -72,8 +92,18 @@ export class HostPool<H extends PoolHost> {
     this.#refillWarm();
   }
 
+  /**
+   * Declares a revision's limits: a heap limit is per process flag and a CPU limit is measured per
+   * process, so its instances run in hosts of their own.
+   */
+  limit(revisionKey: string, limits: RevisionLimits) {
+    if (limits.maxHeapMb === undefined && limits.cpuCores === undefined) return;
+    this.#limits.set(revisionKey, limits);
+  }
+
   /** The sharing group of a revision's instances. */
   groupFor(revisionKey: string): string {
+    if (this.#limits.has(revisionKey)) return `limited:${revisionKey}`;
     if (this.#quarantined.has(revisionKey)) return `quarantine:${revisionKey}`;
     switch (this.opts.sharing) {
       case "all":
@@ -132,7 +162,12 @@ export class HostPool<H extends PoolHost> {
   }
 
   #open(group: string): Promise<H> {
-    const opening = this.#take().then((host) => {
+    const limits = group.startsWith("limited:") ? this.#limits.get(group.slice(8)) : undefined;
+    // A host with a heap limit of its own is spawned for it; warm hosts have the default one.
+    const taking = limits?.maxHeapMb !== undefined
+      ? this.opts.spawn(this.#events, limits.maxHeapMb)
+      : this.#take();
+    const opening = taking.then((host) => {
       if (this.#stopped) {
         host.kill("the supervisor stopped");
         throw new Error("the supervisor is stopping");
@@ -140,6 +175,9 @@ export class HostPool<H extends PoolHost> {
       if (host.gone) throw new Error("the pool host exited before its first instance");
       this.#groups.set(group, [...this.#groups.get(group) ?? [], host]);
       this.#groupOf.set(host, group);
+      if (limits?.cpuCores !== undefined) {
+        this.#cpuBudgets.set(host, new CpuBudget(limits.cpuCores, cpuBurstMs(limits.cpuCores)));
+      }
       return host;
     }).finally(() => this.#spawning.delete(group));
     this.#spawning.set(group, opening);
@@ -173,7 +211,20 @@ export class HostPool<H extends PoolHost> {
     host.kill(`memory limit of ${this.opts.maxHostRssMb} MiB exceeded`);
   }
 
+  #checkCpu(host: H, revisionKey: string) {
+    const budget = this.#cpuBudgets.get(host);
+    if (!budget || host.gone) return;
+    const clock = this.opts.clock ?? systemClock;
+    let inFlight = 0;
+    for (const i of host.hosted.values()) if (i.busy()) inFlight++;
+    if (!budget.observe(host.cpuMicros ?? 0, clock.now(), inFlight)) return;
+    const cores = budget.cores;
+    this.#blamed.set(host, [revisionKey]);
+    host.kill(`${CPU_LIMIT_EXCEEDED} (${cores * 1000}m: ${cores} s of CPU per second per request)`);
+  }
+
   #onExit(host: H, reason: string) {
+    this.#cpuBudgets.delete(host);
     const group = this.#groupOf.get(host)!;
     this.#groupOf.delete(host);
     const left = (this.#groups.get(group) ?? []).filter((h) => h !== host);
@@ -191,7 +242,9 @@ export class HostPool<H extends PoolHost> {
         `${instances.length} instance(s) of ${revisions.size} revision(s) lost`,
     );
     for (const revision of blamed) {
-      if (this.opts.sharing === "revision" || this.#quarantined.has(revision)) continue;
+      if (this.opts.sharing === "revision" || this.#quarantined.has(revision) || this.#limits.has(revision)) {
+        continue;
+      }
       const why = `its pool host went down (${reason}); it now runs in hosts of its own`;
       this.#quarantined.set(revision, why);
       this.opts.log.warn(`${revision}: quarantined: ${why}`);

@@ -51,6 +51,8 @@ export interface HostedInstance {
 export class HostProcess {
   /** Resident memory of the whole host process, from its heartbeat. */
   rss = 0;
+  /** CPU time the whole host process has used, from its heartbeat, microseconds. */
+  cpuMicros = 0;
   /** The instances running here, by instance id (ids are unique across revisions). */
   readonly hosted = new Map<number, HostedInstance>();
   readonly exited: Promise<void>;
@@ -89,10 +91,13 @@ export class HostProcess {
         "--no-config",
         "--no-lock",
         "--no-prompt",
+        // Dependencies were resolved when the function was deployed: starting one never fetches a module.
+        "--cached-only",
         "--unstable-worker-options",
         "--allow-net",
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
-        `--allow-write=${sock}`,
+        // The slots root: its workers' emptyDirs are there (each worker may write only its own).
+        `--allow-write=${sock},${opts.listener.slotsRoot}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
         `--import-map=${opts.listener.importMapPath}`,
         HOST_SCRIPT.pathname,
@@ -200,7 +205,9 @@ export class HostProcess {
       if (f.type === FrameType.InstanceFailed) {
         this.hosted.get(f.stream)?.failed(parseJson<{ error: string }>(f.payload).error);
       } else if (f.type === FrameType.Heartbeat) {
-        this.rss = parseJson<{ rss: number }>(f.payload).rss;
+        const beat = parseJson<{ rss: number; cpuMicros?: number }>(f.payload);
+        this.rss = beat.rss;
+        this.cpuMicros = beat.cpuMicros ?? 0;
         this.events.heartbeat(this);
       }
     } catch (err) {

@@ -5,6 +5,7 @@
  */
 import {
   decodeResponseHead,
+  type ForwardedFrom,
   FrameType,
   headFrame,
   jsonPayload,
@@ -24,6 +25,14 @@ export interface RelayLink {
   sendFrames(frames: Bytes): Promise<void> | void;
 }
 import { errorResponse } from "../http/error_response.ts";
+import type { Clock } from "../clock/clock.ts";
+import { WebSocketBridge, type WebSocketLimits } from "./websocket_bridge.ts";
+
+/** What a relay needs to carry a WebSocket the function accepts. */
+export interface WebSocketDeps {
+  clock: Clock;
+  limits: WebSocketLimits;
+}
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -34,6 +43,8 @@ export class RequestRelay {
   #receiver?: BodyReceiver;
   #gate?: CreditGate;
   #resolve!: (r: Response) => void;
+  #request?: Request;
+  #bridge?: WebSocketBridge;
   readonly response: Promise<Response>;
 
   constructor(
@@ -44,12 +55,34 @@ export class RequestRelay {
     private readonly method: string,
     /** Called once when the exchange is over, however it ended. */
     private readonly onDone: (relay: RequestRelay) => void,
+    private readonly sockets?: WebSocketDeps,
   ) {
     this.response = new Promise((resolve) => (this.#resolve = resolve));
   }
 
+  /** When the last response byte (or the head) arrived, on the pool's clock: for idleTimeoutSeconds. */
+  lastByteAt = 0;
+
+  /** True once the exchange is over, however it ended. */
+  get finished(): boolean {
+    return this.#done;
+  }
+
+  /** True while this exchange is an open WebSocket. */
+  get isWebSocket(): boolean {
+    return this.#bridge?.open ?? false;
+  }
+
   start(request: Request, url: string, body: PreparedBody, clientIp?: string) {
-    const text = requestHeadText(this.method, url, request.headers, body.mode, clientIp);
+    this.#request = request;
+    const text = requestHeadText(
+      this.method,
+      url,
+      request.headers,
+      body.mode,
+      clientIp,
+      forwardedFrom(request),
+    );
     this.link.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline));
     if (body.rest) {
       this.#gate = new CreditGate();
@@ -62,7 +95,11 @@ export class RequestRelay {
   }
 
   onFrame(type: FrameType, payload: Bytes) {
+    if (this.#bridge) return this.#bridge.onFrame(type, payload);
     switch (type) {
+      case FrameType.WebSocketAccept:
+        this.#upgrade(payload);
+        return;
       case FrameType.Response: {
         const { head, inline } = decodeResponseHead(payload);
         this.#answer(this.#build(head, head.body === "none" ? null : inline));
@@ -71,6 +108,7 @@ export class RequestRelay {
       }
       case FrameType.ResponseHead: {
         const { head } = decodeResponseHead(payload);
+        this.lastByteAt = this.sockets?.clock.now() ?? 0;
         this.#receiver = new BodyReceiver(
           (n) => this.link.send(FrameType.Window, this.id, u32Payload(n)),
           () => this.cancel("the caller stopped reading"),
@@ -79,6 +117,7 @@ export class RequestRelay {
         return;
       }
       case FrameType.Body:
+        this.lastByteAt = this.sockets?.clock.now() ?? 0;
         this.#receiver?.push(payload);
         return;
       case FrameType.End:
@@ -102,6 +141,7 @@ export class RequestRelay {
   /** Ends the exchange from this side: the caller left, the request timed out, or the instance died. */
   fail(status: number, message: string) {
     if (this.#done) return;
+    if (this.#bridge) return this.#bridge.instanceLost(message);
     if (!this.answered) this.#answer(errorResponse(status, message));
     else this.#receiver?.abort(message);
     this.cancel(message);
@@ -110,8 +150,37 @@ export class RequestRelay {
   /** Tells the instance to stop working on this request. */
   cancel(reason: string) {
     if (this.#done) return;
+    // An open socket ends by its own close handshake (or closeSocket), not by the request's signal.
+    if (this.#bridge) return;
     if (!this.link.gone) this.link.send(FrameType.Abort, this.id, jsonPayload({ reason }));
     this.#finish();
+  }
+
+  /** Closes an open WebSocket (a rollout, a shutdown): the client gets `code`, then the instance learns. */
+  closeSocket(code: number, reason: string) {
+    this.#bridge?.close(code, reason);
+  }
+
+  #upgrade(accept: Bytes) {
+    if (!this.#request || !this.sockets) {
+      this.fail(500, "the function accepted a WebSocket on a request that cannot be upgraded");
+      return;
+    }
+    try {
+      this.#bridge = new WebSocketBridge(
+        this.#request,
+        accept,
+        this.link,
+        this.id,
+        this.sockets.clock,
+        this.sockets.limits,
+        () => this.#finish(),
+      );
+    } catch (err) {
+      this.fail(400, `the WebSocket upgrade failed: ${(err as Error).message}`);
+      return;
+    }
+    this.#answer(this.#bridge.response);
   }
 
   #build(head: ResponseHead, body: BodyInit | null): Response {
@@ -135,4 +204,10 @@ export class RequestRelay {
     this.#gate?.cancel();
     this.onDone(this);
   }
+}
+
+/** The host and scheme the caller used, as Knative's ingress reports them (X-Forwarded-Host, -Proto). */
+function forwardedFrom(request: Request): ForwardedFrom {
+  const url = new URL(request.url);
+  return { host: request.headers.get("host") ?? url.host, proto: url.protocol.slice(0, -1) };
 }

@@ -12,8 +12,10 @@ import type { RevisionBackend } from "../router/revision_backend.ts";
 import { Activator } from "./activator.ts";
 import { ConcurrencyMeter } from "./concurrency_meter.ts";
 import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_set.ts";
-import { RequestRelay } from "./request_relay.ts";
+import { RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { TimeoutSweep } from "./timeout_sweep.ts";
+import { CPU_LIMIT_EXCEEDED } from "./cpu_budget.ts";
+import { checkDeadlines, type ResponseTimeouts } from "./response_deadlines.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
 export type { RevisionRuntimeSpec };
@@ -27,6 +29,10 @@ export interface PoolLimits {
   stuckProbeMs: number;
   /** How long an instance may take to load its code, ms. */
   instanceStartTimeoutMs: number;
+  /** Client messages a WebSocket holds for a function that has not taken the previous ones, bytes. */
+  webSocketBacklogBytes: number;
+  /** Bytes buffered toward a slow WebSocket client past which its function waits. */
+  webSocketClientBufferBytes: number;
 }
 
 export interface PoolDeps {
@@ -44,6 +50,9 @@ export interface PoolDeps {
   quarantine?: () => string | undefined;
 }
 
+/** On stop, how long closing WebSockets get for their close handshake, ms. */
+const SOCKET_CLOSE_WAIT_MS = 1000;
+
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
 const TIMEOUT_SWEEP_MS = 100;
 
@@ -56,15 +65,24 @@ export class RevisionPool implements RevisionBackend {
   readonly #activator: Activator<Instance>;
   #relays = new Map<number, RequestRelay>();
   #nextStream = 1;
-  readonly #timeouts: TimeoutSweep<{ relay: RequestRelay; instance: Instance }>;
+  readonly #timeouts: TimeoutSweep<{ relay: RequestRelay; instance: Instance; startedAt: number }>;
   #coldStarts: number[] = [];
   #coldSince: number | null = null;
   #firstStart: ((error?: string) => void)[] = [];
   #stopped = false;
+  readonly #sockets: WebSocketDeps;
 
   constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
     this.key = `${spec.namespace}/${spec.revision}`;
     this.meter = new ConcurrencyMeter(deps.clock);
+    this.#sockets = {
+      clock: deps.clock,
+      limits: {
+        idleTimeoutMs: (spec.idleTimeoutSeconds ?? 0) * 1000,
+        backlogBytes: deps.limits.webSocketBacklogBytes,
+        clientBufferBytes: deps.limits.webSocketClientBufferBytes,
+      },
+    };
     this.#instances = new InstanceSet({
       launcher: deps.launcher,
       clock: deps.clock,
@@ -81,10 +99,24 @@ export class RevisionPool implements RevisionBackend {
         changed: () => deps.onScaleChange?.(),
       },
     });
-    this.#timeouts = new TimeoutSweep(deps.clock, TIMEOUT_SWEEP_MS, ({ relay, instance }) => {
-      if (relay.answered) return;
-      relay.fail(504, `revision "${spec.revision}" did not answer within ${spec.timeoutSeconds}s`);
-      this.#instances.probe(instance);
+    const timeouts: ResponseTimeouts = {
+      timeoutMs: spec.timeoutSeconds * 1000,
+      responseStartMs: (spec.responseStartTimeoutSeconds ?? spec.timeoutSeconds) * 1000,
+      idleMs: (spec.idleTimeoutSeconds ?? 0) * 1000,
+    };
+    this.#timeouts = new TimeoutSweep(deps.clock, TIMEOUT_SWEEP_MS, (entry) => {
+      const { relay, instance, startedAt } = entry;
+      if (relay.finished || relay.isWebSocket) return;
+      const verdict = checkDeadlines(timeouts, {
+        startedAt,
+        answered: relay.answered,
+        lastByteAt: relay.lastByteAt,
+      }, deps.clock.now());
+      if (!verdict.expired) return this.#timeouts.add(entry, verdict.next);
+      const started = relay.answered;
+      relay.fail(504, `revision "${spec.revision}" ${verdict.why}`);
+      // An instance that never answered may be stuck in a loop: probe it.
+      if (!started) this.#instances.probe(instance);
     });
     this.#activator = new Activator({
       clock: deps.clock,
@@ -168,12 +200,36 @@ export class RevisionPool implements RevisionBackend {
     return this.#forward(got, request, url, deadline, clientIp);
   }
 
-  /** Stops taking requests, lets the ones in flight finish (up to graceMs), then stops the instances. */
+  /** Open WebSockets (each also counts as a request in flight). */
+  get openSockets(): number {
+    let n = 0;
+    for (const relay of this.#relays.values()) if (relay.isWebSocket) n++;
+    return n;
+  }
+
+  /**
+   * The revision no longer gets traffic (a rollout): its open WebSockets are closed with 1001 after
+   * `graceMs`, so their clients reconnect to the new revision.
+   */
+  retireSockets(graceMs: number, reason = "the revision was replaced") {
+    after(this.deps.clock, graceMs, () => this.#closeSockets(reason));
+  }
+
+  /**
+   * Stops taking requests, lets the ones in flight finish (up to graceMs), closes open WebSockets
+   * with 1001, then stops the instances.
+   */
   async stop(graceMs = 0) {
     this.#stopped = true;
     this.#activator.refuseAll(() => errorResponse(503, "the revision is shutting down"));
     const until = this.deps.clock.now() + graceMs;
-    while (this.inFlight > 0 && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
+    while (this.inFlight > this.openSockets && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
+    if (this.openSockets > 0) {
+      this.#closeSockets("the platform is shutting down");
+      // Their close handshakes, briefly.
+      const closing = this.deps.clock.now() + SOCKET_CLOSE_WAIT_MS;
+      while (this.openSockets > 0 && this.deps.clock.now() < closing) await this.deps.clock.sleep(20);
+    }
     this.#timeouts.clear();
     this.#instances.stopAll();
   }
@@ -182,12 +238,15 @@ export class RevisionPool implements RevisionBackend {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
     const link = instance.handle!.link;
+    const startedAt = deadline - this.spec.timeoutSeconds * 1000;
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
+      this.#timeouts.delete(entry);
       this.meter.leave();
       this.#instances.release(instance);
       this.#activator.drain();
-    });
+    }, this.#sockets);
+    const entry = { relay, instance, startedAt };
     this.#relays.set(relay.id, relay);
     request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
     let body;
@@ -199,11 +258,16 @@ export class RevisionPool implements RevisionBackend {
     }
     if (link.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
     else relay.start(request, url, body, clientIp);
-    const entry = { relay, instance };
-    this.#timeouts.add(entry, deadline);
-    const response = await relay.response;
-    this.#timeouts.delete(entry);
-    return response;
+    // Until it is over: the response must start, and a streamed body finish, in time (see checkDeadlines).
+    if (!relay.finished) {
+      const responseStartMs = (this.spec.responseStartTimeoutSeconds ?? this.spec.timeoutSeconds) * 1000;
+      this.#timeouts.add(entry, startedAt + Math.min(responseStartMs, this.spec.timeoutSeconds * 1000));
+    }
+    return relay.response;
+  }
+
+  #closeSockets(reason: string) {
+    for (const relay of this.#relays.values()) if (relay.isWebSocket) relay.closeSocket(1001, reason);
   }
 
   #queueBound(): number {
@@ -233,9 +297,11 @@ export class RevisionPool implements RevisionBackend {
 
   #onLost(instance: Instance, error: string) {
     this.lastError = error;
+    // Over its CPU limit the request is refused (503), as an overloaded instance's would be.
+    const status = error.includes(CPU_LIMIT_EXCEEDED) ? 503 : 502;
     for (const relay of [...this.#relays.values()]) {
       if (relay.instance === instance.id) {
-        relay.fail(502, `instance of "${this.spec.revision}" failed: ${error}`);
+        relay.fail(status, `instance of "${this.spec.revision}" failed: ${error}`);
       }
     }
     // With nothing starting or running, held requests cannot be served: answer them now.

@@ -72,6 +72,8 @@ function pool(opts: { containerConcurrency?: number; timeoutSeconds?: number } =
       unboundedQueueDepth: 100,
       stuckProbeMs: 1_000,
       instanceStartTimeoutMs: 5_000,
+      webSocketBacklogBytes: 1 << 20,
+      webSocketClientBufferBytes: 1 << 20,
     },
     log,
     // As the autoscaler does for a held request at zero.

@@ -29,7 +29,7 @@ export class Supervisor {
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
     this.hosts = new HostPool({
-      spawn: (events) => this.#spawn(events),
+      spawn: (events, maxHeapMb) => this.#spawn(events, maxHeapMb),
       sharing: opts.hostSharing ?? SERVE_DEFAULTS.hostSharing,
       warmHosts: this.limits.warmHosts,
       instancesPerHost: this.limits.instancesPerHost,
@@ -48,11 +48,11 @@ export class Supervisor {
     return supervisor;
   }
 
-  #spawn(events: HostEvents<HostProcess>): Promise<HostProcess> {
+  #spawn(events: HostEvents<HostProcess>, maxHeapMb = this.limits.maxHeapMb): Promise<HostProcess> {
     return HostProcess.spawn({
       listener: this.listener,
       events,
-      limits: { maxHeapMb: this.limits.maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
+      limits: { maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
       log: this.opts.log.child("host"),
     });
@@ -71,6 +71,7 @@ export class Supervisor {
     const key = `${spec.namespace}/${spec.revision}`;
     let pool = this.#pools.get(key);
     if (!pool) {
+      this.hosts.limit(key, { maxHeapMb: spec.memoryLimitMb, cpuCores: spec.cpuLimitCores });
       const launcher = new HostLauncher({
         hosts: this.hosts,
         links: {

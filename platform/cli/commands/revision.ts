@@ -1,4 +1,5 @@
 /** `dn revision list|describe|delete`: the immutable snapshots a Service's template changes make. */
+import { limitsFields } from "../limits_fields.ts";
 import type { Service } from "../../resources/service.ts";
 import { Labels, type Revision } from "../../resources/serving_kinds.ts";
 import type { Command } from "../command.ts";
@@ -106,7 +107,7 @@ const describe: Command = {
       fields.push(["Env", container.env.map((e) => `${e.name}=${e.value ?? "(from secret)"}`).join(", ")]);
     }
     fields.push(["Concurrency", `limit ${rev.spec.containerConcurrency || "unlimited"}`]);
-    if (rev.spec.timeoutSeconds) fields.push(["Timeout", `${rev.spec.timeoutSeconds}s`]);
+    fields.push(...limitsFields(rev.spec));
     fields.push(["Replicas", `${rev.status?.actualReplicas ?? 0}/${rev.status?.desiredReplicas ?? 0}`]);
     ctx.out(describePage(rev, ctx.now(), fields));
   },

@@ -10,6 +10,7 @@ import { renderOutput } from "../output.ts";
 import { formatFields } from "../table.ts";
 import { LATEST_REF } from "../traffic_flags.ts";
 import { hasServiceUpdate, type ServiceUpdate, updatedService } from "../service_update.ts";
+import { limitsFields } from "../limits_fields.ts";
 import { deleteCommand, describePage, type KList, listCommand } from "./resource_commands.ts";
 import { applyServiceAndWait, SERVICE, WAIT_FLAGS } from "./service_change.ts";
 
@@ -40,7 +41,11 @@ const describe: Command = {
     if (ctx.output) return ctx.out(renderOutput(service, ctx.output));
     const revisions = (await client.get<KList<Revision>>(resourcePath(REVISION, ctx.namespace))).items
       .filter((r) => r.metadata.labels?.[Labels.service] === name);
-    ctx.out(describePage(service, ctx.now(), [["URL", service.status?.url ?? ""]], [
+    const fields: [string, string][] = [
+      ["URL", service.status?.url ?? ""],
+      ...limitsFields(service.spec.template.spec),
+    ];
+    ctx.out(describePage(service, ctx.now(), fields, [
       revisionsBlock(service, revisions, ctx.now()),
     ]));
   },
