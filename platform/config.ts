@@ -59,6 +59,15 @@ export const REVISION_DEFAULTS = {
   containerConcurrency: 0,
 } as const;
 
+/** Bounds of each revision's log store (what its functions printed and its access lines). */
+export const FUNCTION_LOG_DEFAULTS = {
+  /** `--revision-log-max-bytes`: per revision; the oldest lines go first. */
+  maxBytes: 1024 * 1024,
+  /** `--revision-log-max-age`: lines older than this are forgotten, ms. */
+  maxAgeMs: 60 * 60 * 1000,
+};
+export type FunctionLogLimits = typeof FUNCTION_LOG_DEFAULTS;
+
 export interface ServeConfig {
   /** Data plane port (functions, broker ingress, webhooks), all interfaces. */
   port: number;
@@ -101,6 +110,8 @@ export interface ServeConfig {
    * `config-nats` ConfigMap and of NatsJetStreamSources without `spec.servers`.
    */
   natsServers: string;
+  /** Bounds of each revision's log store. */
+  functionLogs: FunctionLogLimits;
 }
 
 /**
@@ -148,6 +159,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   kafkaBootstrapServers: ["127.0.0.1:9092"],
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
+  functionLogs: FUNCTION_LOG_DEFAULTS,
 };
 
 export class ConfigError extends Error {}
@@ -210,6 +222,8 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "kafka-bootstrap-servers": { type: "string" },
       "host-sharing": { type: "string" },
       "nats-servers": { type: "string" },
+      "revision-log-max-bytes": { type: "string" },
+      "revision-log-max-age": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -241,7 +255,27 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     ),
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
     natsServers: pick("nats-servers") ?? d.natsServers,
+    functionLogs: {
+      maxBytes: toPositive("revision-log-max-bytes", pick("revision-log-max-bytes"), d.functionLogs.maxBytes),
+      maxAgeMs: toDuration("revision-log-max-age", pick("revision-log-max-age"), d.functionLogs.maxAgeMs),
+    },
   };
+}
+
+function toPositive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ConfigError(`--${flag}: "${value}" is not a positive integer`);
+  }
+  return n;
+}
+
+function toDuration(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDurationMs(value);
+  if (ms === null || ms <= 0) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30m or 1h`);
+  return ms;
 }
 
 function toHostSharing(value: string | undefined, fallback: HostSharing): HostSharing {

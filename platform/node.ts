@@ -29,6 +29,10 @@ import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
+import { LogStore } from "./logs/log_store.ts";
+import { RevisionLogs } from "./logs/revision_logs.ts";
+import { AccessLogSwitch } from "./logs/access_log_switch.ts";
+import { systemClock } from "./clock/clock.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -72,7 +76,15 @@ export class PlatformNode {
     kinds.register(namespaceKind(), configMapKind());
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
+    const functionLogs = new LogStore(config.functionLogs, systemClock);
+    const accessLog = new AccessLogSwitch(store);
     const supervisor = await Supervisor.start({
+      logs: new RevisionLogs(
+        functionLogs,
+        (ns, svc) => accessLog.on(ns, svc),
+        systemClock,
+        log.child("function"),
+      ),
       denoDir: config.denoDir,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
@@ -131,6 +143,7 @@ export class PlatformNode {
       bundles,
       kinds,
       token,
+      logs: functionLogs,
       healthy: () => {
         for (const name of pending) {
           if (!settled(store.get<Service>("Service", "default", name))) return false;

@@ -32,6 +32,7 @@ import {
   loadFunction,
 } from "./function_adapter.ts";
 import process from "node:process";
+import { captureConsole } from "./log_capture.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -125,6 +126,8 @@ async function load(init: InstanceInit) {
     revision: init.revision,
     env: init.env,
   };
+  // What the function prints goes to its revision's log store, not the shared host's stderr.
+  captureConsole(console, (log) => post(FrameType.Log, instance, jsonPayload(log)));
   installFunctionEnv(functionEnv(place));
   ctx = functionContext(place);
   try {

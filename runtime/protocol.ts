@@ -46,6 +46,8 @@ export const FrameType = {
   ResponseError: 21,
   /** instance -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
   Response: 22,
+  /** instance -> supervisor (link), stream = instance id: `{ time, level, message }` a line the function printed. */
+  Log: 23,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
 

@@ -19,6 +19,9 @@ import { timingSafeEqual } from "./timing_safe_equal.ts";
 import { statusBody } from "./status_body.ts";
 import { dashboardPage } from "./dashboard.ts";
 import { mountKubeApi } from "./k8s/kube_api.ts";
+import type { LogStore } from "../logs/log_store.ts";
+import { mountLogRoutes } from "../logs/log_routes.ts";
+import { systemClock } from "../clock/clock.ts";
 
 export interface AdminApiDeps {
   store: ResourceStore;
@@ -29,6 +32,8 @@ export interface AdminApiDeps {
   healthy: () => boolean;
   /** Prometheus text exposition. */
   metrics: () => string;
+  /** What functions printed and their access lines, served at /logs/... */
+  logs?: LogStore;
 }
 
 export interface AdminApi {
@@ -76,6 +81,8 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     });
   });
 
+  const endFollows = deps.logs ? mountLogRoutes(app, deps.logs, systemClock) : () => {};
+
   // Kubernetes paths: /apis/{group}/{version}/... and the core group at /api/{version}/..., plus
   // discovery and OpenAPI (see k8s/kube_api.ts).
   const kube = mountKubeApi(app, {
@@ -86,7 +93,13 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.notFound(() => statusBody(404, "NotFound", "no such path on the admin API"));
 
-  return { app, close: () => kube.close() };
+  return {
+    app,
+    close: () => {
+      kube.close();
+      endFollows();
+    },
+  };
 }
 
 async function readBody(req: Request): Promise<string> {

@@ -42,6 +42,20 @@ export interface PoolDeps {
   askCapacity?: () => void;
   /** Why this revision runs in pool hosts of its own (the host pool knows). */
   quarantine?: () => string | undefined;
+  /** Called once per request when it is over (the access log). */
+  onRequestDone?: (done: RequestDone) => void;
+}
+
+/** One request's outcome, for the access log. */
+export interface RequestDone {
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+  /** The instance that served it; absent when none did (refused or timed out while held). */
+  instance?: number;
+  /** It waited for an instance to start from zero. */
+  coldStart: boolean;
 }
 
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
@@ -158,14 +172,39 @@ export class RevisionPool implements RevisionBackend {
 
   async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
     if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
-    const deadline = this.deps.clock.now() + this.spec.timeoutSeconds * 1000;
+    const start = this.deps.clock.now();
+    const deadline = start + this.spec.timeoutSeconds * 1000;
     this.meter.enter();
-    const got = this.#instances.pick() ?? await this.#activator.hold(deadline);
+    let got: Instance | Response | undefined = this.#instances.pick();
+    let coldStart = false;
+    if (!got) {
+      coldStart = this.#instances.count("ready") === 0;
+      got = await this.#activator.hold(deadline);
+    }
     if (got instanceof Response) {
       this.meter.leave();
+      this.#requestDone(request.method, url, got.status, start, coldStart);
       return got;
     }
-    return this.#forward(got, request, url, deadline, clientIp);
+    return this.#forward(got, request, url, deadline, clientIp, start, coldStart);
+  }
+
+  #requestDone(
+    method: string,
+    url: string,
+    status: number,
+    start: number,
+    coldStart: boolean,
+    instance?: number,
+  ) {
+    this.deps.onRequestDone?.({
+      method,
+      url,
+      status,
+      durationMs: this.deps.clock.now() - start,
+      instance,
+      coldStart,
+    });
   }
 
   /** Stops taking requests, lets the ones in flight finish (up to graceMs), then stops the instances. */
@@ -178,13 +217,22 @@ export class RevisionPool implements RevisionBackend {
     this.#instances.stopAll();
   }
 
-  async #forward(instance: Instance, request: Request, url: string, deadline: number, clientIp?: string) {
+  async #forward(
+    instance: Instance,
+    request: Request,
+    url: string,
+    deadline: number,
+    clientIp: string | undefined,
+    start: number,
+    coldStart: boolean,
+  ) {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
     const link = instance.handle!.link;
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
       this.meter.leave();
+      this.#requestDone(request.method, url, r.status, start, coldStart, instance.id);
       this.#instances.release(instance);
       this.#activator.drain();
     });
