@@ -68,6 +68,30 @@ export const FUNCTION_LOG_DEFAULTS = {
 };
 export type FunctionLogLimits = typeof FUNCTION_LOG_DEFAULTS;
 
+/** Knative's config-tracing, as flags. */
+export const TRACING_BACKENDS = ["none", "zipkin"] as const;
+export type TracingBackend = typeof TRACING_BACKENDS[number];
+export interface TracingConfig {
+  /** `--tracing-backend`: where spans go; `none` makes none at all. */
+  backend: TracingBackend;
+  /** `--zipkin-endpoint`: Zipkin's v2 span API. */
+  zipkinEndpoint: string;
+  /** `--tracing-sample-rate`: the share of new traces recorded (a caller's sampled flag wins), 0..1. */
+  sampleRate: number;
+  /** Spans kept waiting for export at most; more are dropped (and counted) rather than slow requests. */
+  maxQueuedSpans: number;
+  /** How often queued spans are sent, ms. */
+  exportIntervalMs: number;
+}
+export const TRACING_DEFAULTS: TracingConfig = {
+  backend: "none",
+  zipkinEndpoint: "http://127.0.0.1:9411/api/v2/spans",
+  // Knative's config-tracing default.
+  sampleRate: 0.1,
+  maxQueuedSpans: 2048,
+  exportIntervalMs: 1000,
+};
+
 export interface ServeConfig {
   /** Data plane port (functions, broker ingress, webhooks), all interfaces. */
   port: number;
@@ -112,6 +136,7 @@ export interface ServeConfig {
   natsServers: string;
   /** Bounds of each revision's log store. */
   functionLogs: FunctionLogLimits;
+  tracing: TracingConfig;
 }
 
 /**
@@ -160,6 +185,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
   functionLogs: FUNCTION_LOG_DEFAULTS,
+  tracing: TRACING_DEFAULTS,
 };
 
 export class ConfigError extends Error {}
@@ -224,6 +250,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "nats-servers": { type: "string" },
       "revision-log-max-bytes": { type: "string" },
       "revision-log-max-age": { type: "string" },
+      "tracing-backend": { type: "string" },
+      "zipkin-endpoint": { type: "string" },
+      "tracing-sample-rate": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -259,7 +288,25 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       maxBytes: toPositive("revision-log-max-bytes", pick("revision-log-max-bytes"), d.functionLogs.maxBytes),
       maxAgeMs: toDuration("revision-log-max-age", pick("revision-log-max-age"), d.functionLogs.maxAgeMs),
     },
+    tracing: tracingConfig(pick, d.tracing),
   };
+}
+
+function tracingConfig(pick: (flag: string) => string | undefined, d: TracingConfig): TracingConfig {
+  const backend = pick("tracing-backend") ?? d.backend;
+  if (!(TRACING_BACKENDS as readonly string[]).includes(backend)) {
+    throw new ConfigError(`--tracing-backend: "${backend}" is not one of ${TRACING_BACKENDS.join(", ")}`);
+  }
+  const endpoint = pick("zipkin-endpoint") ?? d.zipkinEndpoint;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new ConfigError(`--zipkin-endpoint: "${endpoint}" is not an http(s) URL`);
+  }
+  const rateText = pick("tracing-sample-rate");
+  const rate = rateText === undefined ? d.sampleRate : Number(rateText);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new ConfigError(`--tracing-sample-rate: "${rateText}" is not a number from 0 to 1`);
+  }
+  return { ...d, backend: backend as TracingBackend, zipkinEndpoint: endpoint, sampleRate: rate };
 }
 
 function toPositive(flag: string, value: string | undefined, fallback: number): number {

@@ -33,6 +33,9 @@ import { LogStore } from "./logs/log_store.ts";
 import { RevisionLogs } from "./logs/revision_logs.ts";
 import { AccessLogSwitch } from "./logs/access_log_switch.ts";
 import { systemClock } from "./clock/clock.ts";
+import { Tracing } from "./tracing/tracing.ts";
+import { traceRequestDone } from "./tracing/activator_spans.ts";
+import { renderTracingMetrics } from "./tracing/tracing_metrics.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -41,6 +44,7 @@ export class PlatformNode {
   #autoscaler: Autoscaler | null = null;
   #admin: AdminApi | null = null;
   #apiServer: HttpsServer | null = null;
+  #tracing: Tracing | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -78,13 +82,21 @@ export class PlatformNode {
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const functionLogs = new LogStore(config.functionLogs, systemClock);
     const accessLog = new AccessLogSwitch(store);
+    const revisionLogs = new RevisionLogs(
+      functionLogs,
+      (ns, svc) => accessLog.on(ns, svc),
+      systemClock,
+      log.child("function"),
+    );
+    const tracing = new Tracing(config.tracing);
     const supervisor = await Supervisor.start({
-      logs: new RevisionLogs(
-        functionLogs,
-        (ns, svc) => accessLog.on(ns, svc),
-        systemClock,
-        log.child("function"),
-      ),
+      logs: {
+        printed: (spec, instance, line) => revisionLogs.printed(spec, instance, line),
+        requestDone: (spec, done) => {
+          revisionLogs.requestDone(spec, done);
+          if (tracing.enabled) traceRequestDone(tracing, spec.revision, done);
+        },
+      },
       denoDir: config.denoDir,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
@@ -114,6 +126,7 @@ export class PlatformNode {
       routes,
       scheme,
       log,
+      tracing,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
     };
@@ -126,6 +139,7 @@ export class PlatformNode {
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
       mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
+      tracing,
     });
     const dataServer = Deno.serve({
       port: config.port,
@@ -152,7 +166,8 @@ export class PlatformNode {
         return true;
       },
       metrics: () =>
-        renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
+        renderMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
+        extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
     const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
@@ -189,6 +204,7 @@ export class PlatformNode {
     node.#extensions = extensions;
     node.#admin = admin;
     node.#apiServer = apiServer;
+    node.#tracing = tracing;
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -237,6 +253,8 @@ export class PlatformNode {
       Promise.all([this.adminServer.shutdown(), this.#apiServer?.close()]),
       new Promise((r) => setTimeout(r, 1000)),
     ]);
+    // Spans still queued go out now, unless the endpoint keeps us waiting.
+    await Promise.race([this.#tracing?.shutdown(), new Promise((r) => setTimeout(r, 2000))]);
     this.store.close();
     this.log.info("stopped");
   }

@@ -33,6 +33,7 @@ import {
 } from "./function_adapter.ts";
 import process from "node:process";
 import { captureConsole } from "./log_capture.ts";
+import { runWithTrace, traceHeadersOf } from "./trace_context.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -168,7 +169,8 @@ async function serve(id: number, payload: Bytes) {
       { method: head.method, headers: head.headers, body },
       state.abort.signal,
     );
-    response = await callFunction(module, request, ctx);
+    // The request's trace stays current while the function handles it (sendEvent carries it on).
+    response = await runWithTrace(traceHeadersOf(head.headers), () => callFunction(module, request, ctx));
   } catch (err) {
     // callFunction logged the stack; it goes to the logs, never to the caller.
     const message = err instanceof FunctionFailed ? err.message : describe(err);

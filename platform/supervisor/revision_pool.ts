@@ -46,8 +46,13 @@ export interface PoolDeps {
   onRequestDone?: (done: RequestDone) => void;
 }
 
-/** One request's outcome, for the access log. */
+/** One request's outcome, for the access log and tracing. */
 export interface RequestDone {
+  request: Request;
+  /** When it arrived (clock ms). */
+  start: number;
+  /** How long it waited for an instance (held by the activator), ms. */
+  waitMs: number;
   method: string;
   url: string;
   status: number;
@@ -177,33 +182,34 @@ export class RevisionPool implements RevisionBackend {
     this.meter.enter();
     let got: Instance | Response | undefined = this.#instances.pick();
     let coldStart = false;
+    let waitMs = 0;
     if (!got) {
       coldStart = this.#instances.count("ready") === 0;
       got = await this.#activator.hold(deadline);
+      waitMs = this.deps.clock.now() - start;
     }
+    const done = { request, start, waitMs, coldStart };
     if (got instanceof Response) {
       this.meter.leave();
-      this.#requestDone(request.method, url, got.status, start, coldStart);
+      this.#requestDone(done, url, got.status);
       return got;
     }
-    return this.#forward(got, request, url, deadline, clientIp, start, coldStart);
+    return this.#forward(got, request, url, deadline, clientIp, done);
   }
 
   #requestDone(
-    method: string,
+    done: { request: Request; start: number; waitMs: number; coldStart: boolean },
     url: string,
     status: number,
-    start: number,
-    coldStart: boolean,
     instance?: number,
   ) {
     this.deps.onRequestDone?.({
-      method,
+      ...done,
+      method: done.request.method,
       url,
       status,
-      durationMs: this.deps.clock.now() - start,
+      durationMs: this.deps.clock.now() - done.start,
       instance,
-      coldStart,
     });
   }
 
@@ -223,8 +229,7 @@ export class RevisionPool implements RevisionBackend {
     url: string,
     deadline: number,
     clientIp: string | undefined,
-    start: number,
-    coldStart: boolean,
+    done: { request: Request; start: number; waitMs: number; coldStart: boolean },
   ) {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
@@ -232,7 +237,7 @@ export class RevisionPool implements RevisionBackend {
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
       this.meter.leave();
-      this.#requestDone(request.method, url, r.status, start, coldStart, instance.id);
+      this.#requestDone(done, url, r.status, instance.id);
       this.#instances.release(instance);
       this.#activator.drain();
     });

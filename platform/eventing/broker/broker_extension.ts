@@ -47,7 +47,8 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   const sender = new EventSender(parts);
   const index = new TriggerIndex();
   const eventLog = new EventLog(store.db);
-  const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log });
+  const tracing = parts.tracing?.enabled ? parts.tracing : undefined;
+  const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log, tracing });
   const brokers = new Set<string>();
   const key = (ns: string, name: string) => `${ns}/${name}`;
 
@@ -143,6 +144,8 @@ export function createBroker(parts: NodeParts): BrokerHandle {
         append: (request) =>
           kafka.serves(request.namespace, request.broker) ? kafka.append(request) : batcher.append(request),
         metrics,
+        tracing,
+        matching: (ns, broker, event) => index.matching(ns, broker, event).length,
       }),
     start() {
       reconciler.resyncAll();
