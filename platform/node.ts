@@ -36,6 +36,8 @@ import { systemClock } from "./clock/clock.ts";
 import { Tracing } from "./tracing/tracing.ts";
 import { traceRequestDone } from "./tracing/activator_spans.ts";
 import { renderTracingMetrics } from "./tracing/tracing_metrics.ts";
+import { RevisionRequestMetrics } from "./metrics/revision_request_metrics.ts";
+import { renderAutoscalerMetrics } from "./metrics/autoscaler_metrics.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -89,11 +91,13 @@ export class PlatformNode {
       log.child("function"),
     );
     const tracing = new Tracing(config.tracing);
+    const requestMetrics = new RevisionRequestMetrics();
     const supervisor = await Supervisor.start({
       logs: {
         printed: (spec, instance, line) => revisionLogs.printed(spec, instance, line),
         requestDone: (spec, done) => {
           revisionLogs.requestDone(spec, done);
+          requestMetrics.observe(spec, done);
           if (tracing.enabled) traceRequestDone(tracing, spec.revision, done);
         },
       },
@@ -166,7 +170,8 @@ export class PlatformNode {
         return true;
       },
       metrics: () =>
-        renderMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
+        renderMetrics(supervisor, late.autoscaler) + requestMetrics.render() +
+        renderAutoscalerMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
         extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.

@@ -77,6 +77,7 @@ export async function handleIngress(
   } catch (err) {
     if (!(err instanceof CloudEventError)) throw err;
     deps.metrics.eventRejected(namespace, broker, "invalid");
+    deps.metrics.knative.ingress(namespace, broker, "", 400);
     return answer(400, `invalid CloudEvent: ${err.message}`);
   }
   let span: Span | undefined;
@@ -141,10 +142,12 @@ async function store(
     if (alive.length > 0) await deps.append({ namespace, broker, events: alive });
   } catch (err) {
     deps.metrics.eventRejected(namespace, broker, "unavailable");
+    for (const e of events) deps.metrics.knative.ingress(namespace, broker, e.type, 503);
     span?.setAttribute("http.status_code", 503);
     return answer(503, `the event could not be stored: ${(err as Error).message}`);
   }
   deps.metrics.eventAccepted(namespace, broker, events.length);
+  for (const e of events) deps.metrics.knative.ingress(namespace, broker, e.type, 202);
   span?.setAttribute("http.status_code", 202);
   return answer(202, "");
 }

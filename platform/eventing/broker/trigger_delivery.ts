@@ -73,8 +73,14 @@ export class TriggerDelivery {
         "cloudevents.event_id": row.event.id,
       },
     );
-    let send: SendFn = (url, event, opts) => this.deps.sender.send(url, event, opts);
+    let lastStatus = 0;
+    let send: SendFn = async (url, event, opts) => {
+      const result = await this.deps.sender.send(url, event, opts);
+      lastStatus = result.status;
+      return result;
+    };
     if (span) send = tracedAttempts(tracing!, span, send);
+    const started = this.deps.clock.now();
     const outcome = await deliverEvent({
       event: withoutTtl(row.event),
       subscriber: target.subscriber,
@@ -84,6 +90,13 @@ export class TriggerDelivery {
       send,
     }).finally(() => span?.end());
     span?.setAttribute("knative.delivery_result", outcome.kind);
+    this.deps.metrics.knative.dispatched(
+      trigger.namespace,
+      trigger.broker,
+      trigger.name,
+      lastStatus,
+      this.deps.clock.now() - started,
+    );
     const latency = Math.max(0, this.deps.clock.now() - row.acceptedAt) / 1000;
     this.deps.metrics.delivery(labels, RESULT[outcome.kind], outcome.attempts, latency);
     if (outcome.kind === "dropped") {
