@@ -68,6 +68,12 @@ export const FUNCTION_LOG_DEFAULTS = {
 };
 export type FunctionLogLimits = typeof FUNCTION_LOG_DEFAULTS;
 
+/** The dashboard's charts: one point every `sampleIntervalMs`, the last `windowMs` kept. */
+export const DASHBOARD_DEFAULTS = {
+  sampleIntervalMs: 2000,
+  windowMs: 15 * 60 * 1000,
+} as const;
+
 /** Knative's config-tracing, as flags. */
 export const TRACING_BACKENDS = ["none", "zipkin"] as const;
 export type TracingBackend = typeof TRACING_BACKENDS[number];

@@ -35,9 +35,12 @@ import { AccessLogSwitch } from "./logs/access_log_switch.ts";
 import { systemClock } from "./clock/clock.ts";
 import { Tracing } from "./tracing/tracing.ts";
 import { traceRequestDone } from "./tracing/activator_spans.ts";
+import { sampledTraceId } from "./tracing/request_spans.ts";
 import { renderTracingMetrics } from "./tracing/tracing_metrics.ts";
 import { RevisionRequestMetrics } from "./metrics/revision_request_metrics.ts";
 import { renderAutoscalerMetrics } from "./metrics/autoscaler_metrics.ts";
+import { DashboardHistory } from "./dashboard/dashboard_history.ts";
+import { DASHBOARD_DEFAULTS } from "./config.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -47,6 +50,7 @@ export class PlatformNode {
   #admin: AdminApi | null = null;
   #apiServer: HttpsServer | null = null;
   #tracing: Tracing | null = null;
+  #history: DashboardHistory | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -96,7 +100,7 @@ export class PlatformNode {
       logs: {
         printed: (spec, instance, line) => revisionLogs.printed(spec, instance, line),
         requestDone: (spec, done) => {
-          revisionLogs.requestDone(spec, done);
+          revisionLogs.requestDone(spec, done, tracing.enabled ? sampledTraceId(done.request) : undefined);
           requestMetrics.observe(spec, done);
           if (tracing.enabled) traceRequestDone(tracing, spec.revision, done);
         },
@@ -156,7 +160,22 @@ export class PlatformNode {
     const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
     const names = await findFunctionDirs(functionsRoot);
     pending = new Set(names);
+    const metricsText = () =>
+      renderMetrics(supervisor, late.autoscaler) + requestMetrics.render() +
+      renderAutoscalerMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
+      extensions.map((e) => e.metrics?.() ?? "").join("");
+    const history = new DashboardHistory({
+      scrape: metricsText,
+      clock: systemClock,
+      intervalMs: DASHBOARD_DEFAULTS.sampleIntervalMs,
+      windowMs: DASHBOARD_DEFAULTS.windowMs,
+    });
     const admin = createAdminApi({
+      dashboard: {
+        history,
+        intervalMs: DASHBOARD_DEFAULTS.sampleIntervalMs,
+        traceUi: tracing.enabled ? new URL("/zipkin/", config.tracing.zipkinEndpoint).href : undefined,
+      },
       store,
       bundles,
       kinds,
@@ -169,10 +188,7 @@ export class PlatformNode {
         }
         return true;
       },
-      metrics: () =>
-        renderMetrics(supervisor, late.autoscaler) + requestMetrics.render() +
-        renderAutoscalerMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
-        extensions.map((e) => e.metrics?.() ?? "").join(""),
+      metrics: metricsText,
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
     const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
@@ -210,6 +226,8 @@ export class PlatformNode {
     node.#admin = admin;
     node.#apiServer = apiServer;
     node.#tracing = tracing;
+    node.#history = history;
+    history.start();
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -241,6 +259,7 @@ export class PlatformNode {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#unwatch();
+    this.#history?.stop();
     this.#autoscaler?.stop();
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;

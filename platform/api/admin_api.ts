@@ -22,6 +22,11 @@ import { mountKubeApi } from "./k8s/kube_api.ts";
 import type { LogStore } from "../logs/log_store.ts";
 import { mountLogRoutes } from "../logs/log_routes.ts";
 import { systemClock } from "../clock/clock.ts";
+import {
+  type DashboardData,
+  mountDashboardAssets,
+  mountDashboardData,
+} from "../dashboard/dashboard_routes.ts";
 
 export interface AdminApiDeps {
   store: ResourceStore;
@@ -34,6 +39,8 @@ export interface AdminApiDeps {
   metrics: () => string;
   /** What functions printed and their access lines, served at /logs/... */
   logs?: LogStore;
+  /** The dashboard's chart history and live points. */
+  dashboard?: DashboardData;
 }
 
 export interface AdminApi {
@@ -53,6 +60,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.get("/healthz", (c) => deps.healthy() ? c.text("ok") : c.text("deploying functions", 503));
   app.get("/", (c) => c.html(dashboardPage()));
+  mountDashboardAssets(app);
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -82,6 +90,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   });
 
   const endFollows = deps.logs ? mountLogRoutes(app, deps.logs, systemClock) : () => {};
+  const endStreams = deps.dashboard ? mountDashboardData(app, deps.dashboard) : () => {};
 
   // Kubernetes paths: /apis/{group}/{version}/... and the core group at /api/{version}/..., plus
   // discovery and OpenAPI (see k8s/kube_api.ts).
@@ -98,6 +107,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     close: () => {
       kube.close();
       endFollows();
+      endStreams();
     },
   };
 }

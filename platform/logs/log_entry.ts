@@ -26,6 +26,8 @@ export interface LogEntry {
   kind: "app" | "access";
   message: string;
   access?: AccessRecord;
+  /** The request's trace, when tracing recorded it (the dashboard links to it). */
+  traceId?: string;
 }
 
 /** The access line's text, in the spirit of a common log line. */

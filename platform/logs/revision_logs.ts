@@ -37,9 +37,11 @@ export class RevisionLogs implements InstanceLogSink {
     }
   }
 
-  requestDone(spec: RevisionRuntimeSpec, done: RequestDone) {
+  requestDone(spec: RevisionRuntimeSpec, done: RequestDone, traceId?: string) {
     if (!this.accessLogOn(spec.namespace, spec.service)) return;
-    this.store.append(accessEntry(spec, done, this.clock.now()));
+    const entry = accessEntry(spec, done, this.clock.now());
+    if (traceId) entry.traceId = traceId;
+    this.store.append(entry);
   }
 }
 

@@ -14,3 +14,9 @@ export function markTraced(request: Request, span: Span) {
 export function spanOf(request: Request): Span | undefined {
   return spans.get(request);
 }
+
+/** The trace id of the request's span, if the trace is recorded (sampled). */
+export function sampledTraceId(request: Request): string | undefined {
+  const ctx = spans.get(request)?.spanContext();
+  return ctx && (ctx.traceFlags & 1) === 1 ? ctx.traceId : undefined;
+}
