@@ -143,8 +143,11 @@ Deno.test({
       await page.screenshot({ path: `${shots}/dashboard-phone.png`, fullPage: true });
       assert.ok(Deno.statSync(`${shots}/dashboard-desktop.png`).size > 0);
       assert.ok(Deno.statSync(`${shots}/dashboard-phone.png`).size > 0);
-      if (Deno.env.get("DENATIVE_DASHBOARD_SHOTS")) {
-        await Deno.copyFile(`${shots}/dashboard-desktop.png`, Deno.env.get("DENATIVE_DASHBOARD_SHOTS")!);
+      // To refresh docs/dashboard.png: DENATIVE_DASHBOARD_SHOTS=DIR keeps copies of both screenshots.
+      const keep = Deno.env.get("DENATIVE_DASHBOARD_SHOTS");
+      if (keep) {
+        await Deno.copyFile(`${shots}/dashboard-desktop.png`, `${keep}/dashboard.png`);
+        await Deno.copyFile(`${shots}/dashboard-phone.png`, `${keep}/dashboard-phone.png`);
       }
       assert.deepEqual(problems, [], "no console error");
     } finally {

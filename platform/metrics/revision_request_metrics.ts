@@ -41,13 +41,13 @@ const LATENCY_BUCKETS_MS = [
 
 type Labels = Record<string, string>;
 
+/** Series of one metric, found by a cheap key (this runs once per request); labels are made once per series. */
 class Family<T> {
   readonly series = new Map<string, { labels: Labels; value: T }>();
   constructor(private readonly make: () => T) {}
-  at(labels: Labels): T {
-    const key = JSON.stringify(labels);
+  at(key: string, labels: () => Labels): T {
     let s = this.series.get(key);
-    if (!s) this.series.set(key, s = { labels, value: this.make() });
+    if (!s) this.series.set(key, s = { labels: labels(), value: this.make() });
     return s.value;
   }
 }
@@ -64,24 +64,26 @@ export class RevisionRequestMetrics {
   #appLatency = new Family(() => new Histogram(LATENCY_BUCKETS_MS));
 
   observe(spec: RevisionRuntimeSpec, done: RequestDone) {
-    const base = {
+    const base = () => ({
       namespace_name: spec.namespace,
       service_name: spec.service,
       configuration_name: spec.service,
       revision_name: spec.revision,
-    };
-    const code = {
-      ...base,
+    });
+    const code = () => ({
+      ...base(),
       response_code: String(done.status),
       response_code_class: `${Math.floor(done.status / 100)}xx`,
-    };
-    this.#count.at(code).n++;
-    this.#latency.at(base).observe(done.durationMs);
+    });
+    const revKey = `${spec.namespace}/${spec.revision}`;
+    const codeKey = `${revKey} ${done.status}`;
+    this.#count.at(codeKey, code).n++;
+    this.#latency.at(revKey, base).observe(done.durationMs);
     if (done.instance !== undefined) {
-      this.#appCount.at(code).n++;
-      this.#appLatency.at(base).observe(done.durationMs - done.waitMs);
+      this.#appCount.at(codeKey, code).n++;
+      this.#appLatency.at(revKey, base).observe(done.durationMs - done.waitMs);
     }
-    if (done.waitMs > 0) this.#activatorCount.at(code).n++;
+    if (done.waitMs > 0) this.#activatorCount.at(codeKey, code).n++;
   }
 
   render(): string {
