@@ -42,8 +42,8 @@ button{font:inherit;padding:.2rem .6rem;border:1px solid #c8ccd1;border-radius:4
 <div id="err"></div>
 <section><h2>Services</h2><div class="scroll"><table id="services"><thead><tr><th>Name</th><th>URL</th><th>Latest</th><th>Traffic</th><th>Ready</th></tr></thead><tbody></tbody></table></div></section>
 <section><h2>Revision <select id="rev-select"></select></h2><div id="charts"></div></section>
-<section><h2>Revisions</h2><div class="scroll"><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Req/s</th><th>Ready</th><th></th></tr></thead><tbody></tbody></table></div></section>
-<section><h2>Eventing</h2><div class="scroll"><table id="eventing"><thead><tr><th>Kind</th><th>Name</th><th>Address / sink</th><th>In/s</th><th>Delivered/s</th><th>Retried/s</th><th>Dead-lettered/s</th><th>Lag</th><th>Ready</th></tr></thead><tbody></tbody></table></div></section>
+<section><h2>Revisions</h2><div class="scroll"><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Req/s (30 s)</th><th>Ready</th><th></th></tr></thead><tbody></tbody></table></div></section>
+<section><h2>Eventing <small class="muted">rates over the last 30 s</small></h2><div class="scroll"><table id="eventing"><thead><tr><th>Kind</th><th>Name</th><th>Address / sink</th><th>In/s</th><th>Delivered/s</th><th>Retried/s</th><th>Dead-lettered/s</th><th>Lag</th><th>Ready</th></tr></thead><tbody></tbody></table></div></section>
 <section id="logs"><h2>Logs</h2>
 <div class="toolbar"><select id="log-service"></select><input id="log-revision" placeholder="revision (all)" size="14">
 <input id="log-filter" placeholder="filter" size="14"><label><input type="checkbox" id="log-follow" checked> follow</label></div>

@@ -101,12 +101,14 @@ async function saveSplit(form) {
 }
 
 function renderRevisions() {
-  const last = state.points.at(-1);
   $("#revisions tbody").innerHTML = state.revisions.map((v) => {
     const r = ready(v);
     const key = v.metadata.namespace + "/" + v.metadata.name;
-    const p = last?.revisions[key];
-    const rps = p ? (p.rps2xx + p.rps3xx + p.rps4xx + p.rps5xx).toFixed(1) : "0.0";
+    const avg = recentAverage((pt) => {
+      const r = pt.revisions[key];
+      return r && r.rps2xx + r.rps3xx + r.rps4xx + r.rps5xx;
+    });
+    const rps = (avg ?? 0).toFixed(1);
     return "<tr><td><a href='#' class='pick' data-rev='" + esc(key) + "'>" + esc(v.metadata.name) +
       "</a></td><td>" +
       esc(v.metadata.labels?.["serving.knative.dev/service"]) + "</td><td>" +
@@ -144,6 +146,15 @@ const EVENTING_KINDS = [
 ];
 let eventingItems = [];
 
+/** A series averaged over the points of the last 30 seconds (rates read better than one 2 s sample). */
+function recentAverage(pick) {
+  const since = (state.points.at(-1)?.t ?? 0) - 30_000;
+  const values = state.points.filter((p) => p.t >= since).map(pick).filter((v) =>
+    v !== undefined && v !== null
+  );
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+}
+
 function renderEventing() {
   const last = state.points.at(-1);
   const num = (v) => v === null || v === undefined ? "" : Number(v).toFixed(v % 1 ? 2 : 0);
@@ -151,7 +162,16 @@ function renderEventing() {
     const r = ready(o);
     const where = o.status?.address?.url ?? o.status?.sinkUri ?? o.status?.subscriberUri ?? o.status?.url ??
       "";
-    const p = last?.eventing[kind + " " + o.metadata.namespace + "/" + o.metadata.name];
+    const key = kind + " " + o.metadata.namespace + "/" + o.metadata.name;
+    const avg = (field) => recentAverage((pt) => pt.eventing[key]?.[field]);
+    const p = last?.eventing[key] &&
+      {
+        in: avg("in"),
+        delivered: avg("delivered"),
+        retried: avg("retried"),
+        deadLettered: avg("deadLettered"),
+        lag: last.eventing[key].lag,
+      };
     return "<tr><td>" + kind + "</td><td>" + esc(o.metadata.namespace + "/" + o.metadata.name) + "</td><td>" +
       esc(where) + "</td><td>" + num(p?.in) + "</td><td>" + num(p?.delivered) + "</td><td>" +
       num(p?.retried) +
