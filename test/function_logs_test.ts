@@ -15,7 +15,9 @@ async function entries(platform: Platform, query = ""): Promise<LogEntry[]> {
 }
 
 Deno.test("a function's console lines and its access lines are kept per revision and shown by dn logs", async () => {
-  const platform = await Platform.start({ functions: { logger: `${FIXTURES}/logger` } });
+  const platform = await Platform.start({
+    functions: { logger: `${FIXTURES}/logger`, throws: `${FIXTURES}/throws` },
+  });
   try {
     await platform.settled("logger");
     const res = await platform.call("logger", "/?text=marker-one");
@@ -54,6 +56,18 @@ Deno.test("a function's console lines and its access lines are kept per revision
     const tailLines = tail.stdout.trim().split("\n");
     assert.equal(tailLines.length, 1);
     assert.equal(JSON.parse(tailLines[0]).kind, "access");
+
+    // A handler's uncaught error goes to its revision's log (with the stack), never to the caller.
+    await platform.settled("throws");
+    const failed = await platform.call("throws");
+    assert.equal(failed.status, 500);
+    assert.doesNotMatch(await failed.text(), /secret-internal-detail/);
+    const thrown = await eventually("the error in dn logs throws", async () => {
+      const run = await runDn(platform, ["logs", "throws"]);
+      return /ERROR .*secret-internal-detail/.test(run.stdout) ? run.stdout : undefined;
+    });
+    assert.match(thrown, /throws-00001\/\d+ ERROR throws-00001: GET \/ threw:/);
+    assert.match(thrown, /ACCESS GET \/ 500/);
 
     // Bad input is refused naming the field.
     const bad = await platform.admin("/logs/namespaces/default/services/logger?since=yesterday");

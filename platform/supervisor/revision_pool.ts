@@ -61,6 +61,8 @@ export interface RequestDone {
   instance?: number;
   /** It waited for an instance to start from zero. */
   coldStart: boolean;
+  /** When the instance that served it began starting (clock ms), for the cold start's trace. */
+  instanceStartedAt?: number;
 }
 
 /** How often requests waiting for their response head are checked against timeoutSeconds, ms. */
@@ -198,7 +200,7 @@ export class RevisionPool implements RevisionBackend {
   }
 
   #requestDone(
-    done: { request: Request; start: number; waitMs: number; coldStart: boolean },
+    done: { request: Request; start: number; waitMs: number; coldStart: boolean; instanceStartedAt?: number },
     url: string,
     status: number,
     instance?: number,
@@ -237,7 +239,7 @@ export class RevisionPool implements RevisionBackend {
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
       this.meter.leave();
-      this.#requestDone(done, url, r.status, instance.id);
+      this.#requestDone({ ...done, instanceStartedAt: instance.startedAt }, url, r.status, instance.id);
       this.#instances.release(instance);
       this.#activator.drain();
     });

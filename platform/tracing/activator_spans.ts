@@ -1,8 +1,8 @@
 /**
  * After a request is over, the supervisor says how it went: which instance served it, how long it
  * was held by the activator and whether that was a cold start. That becomes attributes of its
- * handling span and, when it waited, an `activator wait` child span over the wait (made after the
- * fact with its real start and end times).
+ * handling span and, when it waited, an `activator wait` child span over the wait, with an
+ * `instance start` span inside it on a cold start (made after the fact with their real times).
  */
 import type { RequestDone } from "../supervisor/revision_pool.ts";
 import { spanOf } from "./request_spans.ts";
@@ -21,5 +21,13 @@ export function traceRequestDone(tracing: Tracing, revision: string, done: Reque
     { "knative.revision": revision, "denative.cold_start": done.coldStart },
     done.start,
   );
-  wait.end(done.start + done.waitMs);
+  const readyAt = done.start + done.waitMs;
+  // A cold start: the instance that took the request started during the wait.
+  if (done.coldStart && done.instanceStartedAt !== undefined && done.instanceStartedAt < readyAt) {
+    tracing.start("instance start", wait, SpanKind.INTERNAL, {
+      "knative.revision": revision,
+      "denative.instance": done.instance ?? -1,
+    }, done.instanceStartedAt).end(readyAt);
+  }
+  wait.end(readyAt);
 }
