@@ -25,8 +25,10 @@ export interface LogQuery {
 /** What an entry costs beyond its message: its fields and object. */
 const ENTRY_OVERHEAD = 128;
 
+/** A revision's entries from `start` on: dropped ones are skipped, not shifted out, and compacted now and then. */
 interface RevisionLog {
   entries: LogEntry[];
+  start: number;
   bytes: number;
 }
 
@@ -43,14 +45,14 @@ export class LogStore {
   append(entry: LogEntry) {
     const key = `${entry.namespace}/${entry.revision}`;
     let log = this.#logs.get(key);
-    if (!log) this.#logs.set(key, log = { entries: [], bytes: 0 });
+    if (!log) this.#logs.set(key, log = { entries: [], start: 0, bytes: 0 });
     log.entries.push(entry);
     log.bytes += sizeOf(entry);
-    let cut = 0;
+    let cut = log.start;
     while (log.bytes > this.limits.maxBytes && cut < log.entries.length) {
       log.bytes -= sizeOf(log.entries[cut++]);
     }
-    this.#drop(log, cut);
+    this.#drop(log, cut - log.start);
     this.#expire(log);
     for (const f of this.#followers) {
       if (matches(f.query, entry)) f.send(entry);
@@ -62,11 +64,13 @@ export class LogStore {
     const out: LogEntry[] = [];
     for (const [key, log] of this.#logs) {
       this.#expire(log);
-      if (log.entries.length === 0) {
+      if (log.entries.length === log.start) {
         this.#logs.delete(key);
         continue;
       }
-      for (const e of log.entries) if (matches(q, e)) out.push(e);
+      for (let i = log.start; i < log.entries.length; i++) {
+        if (matches(q, log.entries[i])) out.push(log.entries[i]);
+      }
     }
     out.sort((a, b) => a.time - b.time);
     return q.tail !== undefined ? out.slice(Math.max(0, out.length - q.tail)) : out;
@@ -81,17 +85,22 @@ export class LogStore {
 
   #expire(log: RevisionLog) {
     const oldest = this.clock.now() - this.limits.maxAgeMs;
-    let cut = 0;
+    let cut = log.start;
     while (cut < log.entries.length && log.entries[cut].time < oldest) {
       log.bytes -= sizeOf(log.entries[cut++]);
     }
-    this.#drop(log, cut);
+    this.#drop(log, cut - log.start);
   }
 
   #drop(log: RevisionLog, n: number) {
     if (n === 0) return;
-    log.entries.splice(0, n);
+    log.start += n;
     this.dropped += n;
+    // Shifting the array on every append would cost O(entries) per line: compact in bulk instead.
+    if (log.start > 1024 && log.start * 2 > log.entries.length) {
+      log.entries = log.entries.slice(log.start);
+      log.start = 0;
+    }
   }
 }
 

@@ -55,3 +55,13 @@ Deno.test("LogStore.follow() passes on new matching entries until unsubscribed",
   store.append(entry(0, "after"));
   assert.deepEqual(seen, ["one"]);
 });
+
+Deno.test("LogStore keeps the newest entries in order through many drops (bulk compaction)", () => {
+  const store = new LogStore({ maxBytes: 100 * (128 + 10), maxAgeMs: 60_000 }, new FakeClock(0));
+  for (let i = 0; i < 5000; i++) store.append(entry(0, `line ${String(i).padStart(5, "0")}`));
+  const kept = store.query({ namespace: "default", service: "hello" });
+  assert.equal(kept.length, 100);
+  assert.equal(kept[0].message, "line 04900");
+  assert.equal(kept.at(-1)!.message, "line 04999");
+  assert.equal(store.dropped, 4900);
+});

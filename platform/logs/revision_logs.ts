@@ -66,11 +66,10 @@ export function accessEntry(spec: RevisionRuntimeSpec, done: RequestDone, now: n
   };
 }
 
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
+/** The path and query of an absolute URL, without parsing it (this runs once per request). */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("//");
+  if (scheme < 0) return url;
+  const slash = url.indexOf("/", scheme + 2);
+  return slash < 0 ? "/" : url.slice(slash);
 }
