@@ -46,8 +46,11 @@ export const FrameType = {
   ResponseError: 21,
   /** instance -> supervisor, stream = request id: a complete response, head and inline body in one frame. */
   Response: 22,
-  /** instance -> supervisor (link), stream = instance id: `{ time, level, message }` a line the function printed. */
-  Log: 23,
+  /**
+   * instance -> supervisor (link), stream = instance id: `{ time, level, message }` a line the function printed.
+   * Numbered apart from the request frames so that frame types added meanwhile elsewhere cannot take its number.
+   */
+  Log: 40,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
 
