@@ -66,6 +66,45 @@ export const REVISION_DEFAULTS = {
   containerConcurrency: 0,
 } as const;
 
+/** Bounds of each revision's log store (what its functions printed and its access lines). */
+export const FUNCTION_LOG_DEFAULTS = {
+  /** `--revision-log-max-bytes`: per revision; the oldest lines go first. */
+  maxBytes: 1024 * 1024,
+  /** `--revision-log-max-age`: lines older than this are forgotten, ms. */
+  maxAgeMs: 60 * 60 * 1000,
+};
+export type FunctionLogLimits = typeof FUNCTION_LOG_DEFAULTS;
+
+/** The dashboard's charts: one point every `sampleIntervalMs`, the last `windowMs` kept. */
+export const DASHBOARD_DEFAULTS = {
+  sampleIntervalMs: 2000,
+  windowMs: 15 * 60 * 1000,
+} as const;
+
+/** Knative's config-tracing, as flags. */
+export const TRACING_BACKENDS = ["none", "zipkin"] as const;
+export type TracingBackend = typeof TRACING_BACKENDS[number];
+export interface TracingConfig {
+  /** `--tracing-backend`: where spans go; `none` makes none at all. */
+  backend: TracingBackend;
+  /** `--zipkin-endpoint`: Zipkin's v2 span API. */
+  zipkinEndpoint: string;
+  /** `--tracing-sample-rate`: the share of new traces recorded (a caller's sampled flag wins), 0..1. */
+  sampleRate: number;
+  /** Spans kept waiting for export at most; more are dropped (and counted) rather than slow requests. */
+  maxQueuedSpans: number;
+  /** How often queued spans are sent, ms. */
+  exportIntervalMs: number;
+}
+export const TRACING_DEFAULTS: TracingConfig = {
+  backend: "none",
+  zipkinEndpoint: "http://127.0.0.1:9411/api/v2/spans",
+  // Knative's config-tracing default.
+  sampleRate: 0.1,
+  maxQueuedSpans: 2048,
+  exportIntervalMs: 1000,
+};
+
 export interface ServeConfig {
   /** Data plane port (functions, broker ingress, webhooks), all interfaces. */
   port: number;
@@ -115,6 +154,9 @@ export interface ServeConfig {
    * `revision-cpu-limit`): `--revision-memory-limit 256Mi`, `--revision-cpu-limit 1`. Unset: no limit.
    */
   revisionLimitDefaults: { memory?: string; cpu?: string };
+  /** Bounds of each revision's log store. */
+  functionLogs: FunctionLogLimits;
+  tracing: TracingConfig;
 }
 
 /**
@@ -164,6 +206,8 @@ export const SERVE_DEFAULTS: ServeConfig = {
   natsServers: "nats://127.0.0.1:4222",
   webSocketCloseGraceMs: INSTANCE_DEFAULTS.webSocketCloseGraceMs,
   revisionLimitDefaults: {},
+  functionLogs: FUNCTION_LOG_DEFAULTS,
+  tracing: TRACING_DEFAULTS,
 };
 
 export class ConfigError extends Error {}
@@ -229,6 +273,11 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "websocket-close-grace": { type: "string" },
       "revision-memory-limit": { type: "string" },
       "revision-cpu-limit": { type: "string" },
+      "revision-log-max-bytes": { type: "string" },
+      "revision-log-max-age": { type: "string" },
+      "tracing-backend": { type: "string" },
+      "zipkin-endpoint": { type: "string" },
+      "tracing-sample-rate": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -269,6 +318,11 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       pick("websocket-close-grace"),
       d.webSocketCloseGraceMs,
     ),
+    functionLogs: {
+      maxBytes: toPositive("revision-log-max-bytes", pick("revision-log-max-bytes"), d.functionLogs.maxBytes),
+      maxAgeMs: toDuration("revision-log-max-age", pick("revision-log-max-age"), d.functionLogs.maxAgeMs),
+    },
+    tracing: tracingConfig(pick, d.tracing),
   };
 }
 
@@ -283,10 +337,36 @@ function toLimit(
   return value;
 }
 
+function tracingConfig(pick: (flag: string) => string | undefined, d: TracingConfig): TracingConfig {
+  const backend = pick("tracing-backend") ?? d.backend;
+  if (!(TRACING_BACKENDS as readonly string[]).includes(backend)) {
+    throw new ConfigError(`--tracing-backend: "${backend}" is not one of ${TRACING_BACKENDS.join(", ")}`);
+  }
+  const endpoint = pick("zipkin-endpoint") ?? d.zipkinEndpoint;
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new ConfigError(`--zipkin-endpoint: "${endpoint}" is not an http(s) URL`);
+  }
+  const rateText = pick("tracing-sample-rate");
+  const rate = rateText === undefined ? d.sampleRate : Number(rateText);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new ConfigError(`--tracing-sample-rate: "${rateText}" is not a number from 0 to 1`);
+  }
+  return { ...d, backend: backend as TracingBackend, zipkinEndpoint: endpoint, sampleRate: rate };
+}
+
+function toPositive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ConfigError(`--${flag}: "${value}" is not a positive integer`);
+  }
+  return n;
+}
+
 function toDuration(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = parseDurationMs(value);
-  if (ms === null) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30s or 1m`);
+  if (ms === null || ms < 0) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30s or 1m`);
   return ms;
 }
 

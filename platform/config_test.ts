@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
+import assert from "node:assert/strict";
 import { ConfigError, loadServeConfig } from "./config.ts";
 
 Deno.test("Kafka-class brokers use 127.0.0.1:9092 unless the node is told otherwise", () => {
@@ -47,4 +48,31 @@ Deno.test("the Kubernetes API port is 6443 unless --api-port or DENATIVE_API_POR
   assertEquals(loadServeConfig([], { DENATIVE_API_PORT: "7443" }).apiPort, 7443);
   assertEquals(loadServeConfig(["--api-port", "0"], { DENATIVE_API_PORT: "7443" }).apiPort, 0);
   throws(() => loadServeConfig(["--api-port", "https"], {}), /--api-port: "https" is not a port/);
+});
+
+Deno.test("tracing flags follow Knative's config-tracing and refuse bad values by name", () => {
+  const c = loadServeConfig(
+    [
+      "--tracing-backend",
+      "zipkin",
+      "--zipkin-endpoint",
+      "http://127.0.0.1:9999/api/v2/spans",
+      "--tracing-sample-rate",
+      "0.5",
+    ],
+    {},
+  );
+  assert.equal(c.tracing.backend, "zipkin");
+  assert.equal(c.tracing.zipkinEndpoint, "http://127.0.0.1:9999/api/v2/spans");
+  assert.equal(c.tracing.sampleRate, 0.5);
+  assert.equal(loadServeConfig([], {}).tracing.backend, "none");
+  assert.throws(() => loadServeConfig(["--tracing-backend", "jaeger"], {}), /--tracing-backend/);
+  assert.throws(() => loadServeConfig(["--tracing-sample-rate", "2"], {}), /--tracing-sample-rate/);
+  assert.throws(() => loadServeConfig(["--zipkin-endpoint", "nope"], {}), /--zipkin-endpoint/);
+});
+
+Deno.test("revision log bounds come from flags", () => {
+  const c = loadServeConfig(["--revision-log-max-bytes", "4096", "--revision-log-max-age", "10m"], {});
+  assert.deepEqual(c.functionLogs, { maxBytes: 4096, maxAgeMs: 600_000 });
+  assert.throws(() => loadServeConfig(["--revision-log-max-age", "soon"], {}), /--revision-log-max-age/);
 });

@@ -14,6 +14,7 @@ import type { KindInfo } from "./resources/kinds.ts";
 import type { UrlScheme } from "./serving/builders.ts";
 import type { DataPlaneEnv } from "./router/data_plane.ts";
 import type { ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
+import type { Tracing } from "./tracing/tracing.ts";
 
 export interface NodeParts {
   config: ServeConfig;
@@ -26,6 +27,8 @@ export interface NodeParts {
   /** Domain and the data port actually listening, for URLs in status. */
   scheme: UrlScheme;
   log: Logger;
+  /** Spans for eventing (broker ingress, trigger delivery), when tracing is on (`tracing.enabled`). */
+  tracing?: Tracing;
   /**
    * Sends a request through the data plane in process (no socket): a Request whose URL (or Host
    * header) is `http://{service}.{namespace}.{domain}:{port}/...` reaches that Service.

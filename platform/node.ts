@@ -29,6 +29,18 @@ import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
+import { LogStore } from "./logs/log_store.ts";
+import { RevisionLogs } from "./logs/revision_logs.ts";
+import { AccessLogSwitch } from "./logs/access_log_switch.ts";
+import { systemClock } from "./clock/clock.ts";
+import { Tracing } from "./tracing/tracing.ts";
+import { traceRequestDone } from "./tracing/activator_spans.ts";
+import { sampledTraceId } from "./tracing/request_spans.ts";
+import { renderTracingMetrics } from "./tracing/tracing_metrics.ts";
+import { RevisionRequestMetrics } from "./metrics/revision_request_metrics.ts";
+import { renderAutoscalerMetrics } from "./metrics/autoscaler_metrics.ts";
+import { DashboardHistory } from "./dashboard/dashboard_history.ts";
+import { DASHBOARD_DEFAULTS } from "./config.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -37,6 +49,8 @@ export class PlatformNode {
   #autoscaler: Autoscaler | null = null;
   #admin: AdminApi | null = null;
   #apiServer: HttpsServer | null = null;
+  #tracing: Tracing | null = null;
+  #history: DashboardHistory | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -72,9 +86,27 @@ export class PlatformNode {
     kinds.register(namespaceKind(), configMapKind());
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
+    const functionLogs = new LogStore(config.functionLogs, systemClock);
+    const accessLog = new AccessLogSwitch(store);
+    const revisionLogs = new RevisionLogs(
+      functionLogs,
+      (ns, svc) => accessLog.on(ns, svc),
+      systemClock,
+      log.child("function"),
+    );
+    const tracing = new Tracing(config.tracing);
+    const requestMetrics = new RevisionRequestMetrics();
     const supervisor = await Supervisor.start({
       // Pool hosts keep V8's code cache there: a revision's later instances skip compiling its code.
       denoDir: config.denoDir ?? `${state}/deno-cache`,
+      logs: {
+        printed: (spec, instance, line) => revisionLogs.printed(spec, instance, line),
+        requestDone: (spec, done) => {
+          revisionLogs.requestDone(spec, done, tracing.enabled ? sampledTraceId(done.request) : undefined);
+          requestMetrics.observe(spec, done);
+          if (tracing.enabled) traceRequestDone(tracing, spec.revision, done);
+        },
+      },
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
@@ -105,6 +137,7 @@ export class PlatformNode {
       routes,
       scheme,
       log,
+      tracing,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
     };
@@ -117,6 +150,7 @@ export class PlatformNode {
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
       mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
+      tracing,
     });
     const dataServer = Deno.serve({
       port: config.port,
@@ -129,11 +163,27 @@ export class PlatformNode {
     const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
     const names = await findFunctionDirs(functionsRoot);
     pending = new Set(names);
+    const metricsText = () =>
+      renderMetrics(supervisor, late.autoscaler) + requestMetrics.render() +
+      renderAutoscalerMetrics(supervisor, late.autoscaler) + renderTracingMetrics(tracing) +
+      extensions.map((e) => e.metrics?.() ?? "").join("");
+    const history = new DashboardHistory({
+      scrape: metricsText,
+      clock: systemClock,
+      intervalMs: DASHBOARD_DEFAULTS.sampleIntervalMs,
+      windowMs: DASHBOARD_DEFAULTS.windowMs,
+    });
     const admin = createAdminApi({
+      dashboard: {
+        history,
+        intervalMs: DASHBOARD_DEFAULTS.sampleIntervalMs,
+        traceUi: tracing.enabled ? new URL("/zipkin/", config.tracing.zipkinEndpoint).href : undefined,
+      },
       store,
       bundles,
       kinds,
       token,
+      logs: functionLogs,
       healthy: () => {
         for (const name of pending) {
           if (!settled(store.get<Service>("Service", "default", name))) return false;
@@ -141,8 +191,7 @@ export class PlatformNode {
         }
         return true;
       },
-      metrics: () =>
-        renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
+      metrics: metricsText,
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
     const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
@@ -179,6 +228,9 @@ export class PlatformNode {
     node.#extensions = extensions;
     node.#admin = admin;
     node.#apiServer = apiServer;
+    node.#tracing = tracing;
+    node.#history = history;
+    history.start();
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -210,6 +262,7 @@ export class PlatformNode {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#unwatch();
+    this.#history?.stop();
     this.#autoscaler?.stop();
     this.controller.stop();
     const grace = this.config.drainTimeoutMs;
@@ -236,6 +289,8 @@ export class PlatformNode {
       Promise.all([this.adminServer.shutdown(), this.#apiServer?.close()]),
       new Promise((r) => setTimeout(r, 1000)),
     ]);
+    // Spans still queued go out now, unless the endpoint keeps us waiting.
+    await Promise.race([this.#tracing?.shutdown(), new Promise((r) => setTimeout(r, 2000))]);
     this.store.close();
     this.log.info("stopped");
   }

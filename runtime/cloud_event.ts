@@ -104,6 +104,17 @@ export function newEvent<T>(init: EventInit<T>): CloudEvent<T> {
 }
 
 /**
+ * The trace headers of the request being handled, which the instance keeps in an AsyncLocalStorage on
+ * globalThis (see runtime/trace_context.ts; read here without an import to stay self-contained).
+ */
+function currentTraceHeaders(): Record<string, string> | undefined {
+  const store = (globalThis as unknown as Record<symbol, { getStore(): unknown } | undefined>)[
+    Symbol.for("denative.traceContext")
+  ];
+  return store?.getStore() as Record<string, string> | undefined;
+}
+
+/**
  * Sends an event (binary mode) to `K_SINK`, the sink a SinkBinding or source gives the function, with the
  * extensions of `K_CE_OVERRIDES` applied. Resolves with the status and a reply event, if the sink sent one;
  * throws when the sink is unset or does not answer 2xx.
@@ -118,7 +129,11 @@ export async function sendEvent<T>(
   const extensions = overrides
     ? (JSON.parse(overrides) as { extensions?: Record<string, unknown> }).extensions
     : {};
-  const { headers, body } = encodeBinary(newEvent({ ...init, ...extensions }));
+  // Within a traced request, the event carries its trace (the CloudEvents distributed tracing extension).
+  const trace = currentTraceHeaders();
+  const traced = trace?.traceparent ? { traceparent: trace.traceparent } : {};
+  const { headers, body } = encodeBinary(newEvent({ ...traced, ...init, ...extensions }));
+  Object.assign(headers, trace);
   const response = await fetch(sink, { method: "POST", headers, body, signal: opts.signal });
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (!response.ok) {

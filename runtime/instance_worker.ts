@@ -34,6 +34,8 @@ import {
 import process from "node:process";
 import { InstanceSockets } from "./relayed_websocket.ts";
 import { installVolumePaths, type VolumeMount } from "./volume_paths.ts";
+import { captureConsole } from "./log_capture.ts";
+import { runWithTrace, traceHeadersOf } from "./trace_context.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -132,6 +134,8 @@ async function load(init: InstanceInit) {
     revision: init.revision,
     env: init.env,
   };
+  // What the function prints goes to its revision's log store, not the shared host's stderr.
+  captureConsole(console, (log) => post(FrameType.Log, instance, jsonPayload(log)));
   installFunctionEnv(functionEnv(place));
   Object.defineProperty(Deno, "upgradeWebSocket", { value: sockets.upgrade, configurable: true });
   installVolumePaths(init.mounts ?? []);
@@ -174,7 +178,8 @@ async function serve(id: number, payload: Bytes) {
       { method: head.method, headers: head.headers, body },
       state.abort.signal,
     );
-    response = await callFunction(module, request, ctx);
+    // The request's trace stays current while the function handles it (sendEvent carries it on).
+    response = await runWithTrace(traceHeadersOf(head.headers), () => callFunction(module, request, ctx));
   } catch (err) {
     // callFunction logged the stack; it goes to the logs, never to the caller.
     const message = err instanceof FunctionFailed ? err.message : describe(err);

@@ -55,6 +55,11 @@ export const FrameType = {
   WebSocketMessage: 32,
   /** either way: `{ code, reason }` this side closed (or saw the close of) the socket. */
   WebSocketClose: 33,
+  /**
+   * instance -> supervisor (link), stream = instance id: `{ time, level, message }` a line the function printed.
+   * Numbered apart from the request frames so that frame types added meanwhile elsewhere cannot take its number.
+   */
+  Log: 40,
 } as const;
 export type FrameType = typeof FrameType[keyof typeof FrameType];
 

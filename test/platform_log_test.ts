@@ -1,6 +1,6 @@
 /**
  * The platform's own log: `--log-format json` makes every line it writes a JSON object (start banner,
- * component lines, a function's console output relayed by its host), and `--quiet` leaves out info lines.
+ * component lines, what a function printed, tagged with its revision), and `--quiet` leaves out info lines.
  */
 import assert from "node:assert/strict";
 import { eventually, FIXTURES, Platform } from "./harness.ts";

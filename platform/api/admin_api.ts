@@ -19,6 +19,14 @@ import { timingSafeEqual } from "./timing_safe_equal.ts";
 import { statusBody } from "./status_body.ts";
 import { dashboardPage } from "./dashboard.ts";
 import { mountKubeApi } from "./k8s/kube_api.ts";
+import type { LogStore } from "../logs/log_store.ts";
+import { mountLogRoutes } from "../logs/log_routes.ts";
+import { systemClock } from "../clock/clock.ts";
+import {
+  type DashboardData,
+  mountDashboardAssets,
+  mountDashboardData,
+} from "../dashboard/dashboard_routes.ts";
 
 export interface AdminApiDeps {
   store: ResourceStore;
@@ -29,6 +37,10 @@ export interface AdminApiDeps {
   healthy: () => boolean;
   /** Prometheus text exposition. */
   metrics: () => string;
+  /** What functions printed and their access lines, served at /logs/... */
+  logs?: LogStore;
+  /** The dashboard's chart history and live points. */
+  dashboard?: DashboardData;
 }
 
 export interface AdminApi {
@@ -48,6 +60,7 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.get("/healthz", (c) => deps.healthy() ? c.text("ok") : c.text("deploying functions", 503));
   app.get("/", (c) => c.html(dashboardPage()));
+  mountDashboardAssets(app);
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -76,6 +89,9 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     });
   });
 
+  const endFollows = deps.logs ? mountLogRoutes(app, deps.logs, systemClock) : () => {};
+  const endStreams = deps.dashboard ? mountDashboardData(app, deps.dashboard) : () => {};
+
   // Kubernetes paths: /apis/{group}/{version}/... and the core group at /api/{version}/..., plus
   // discovery and OpenAPI (see k8s/kube_api.ts).
   const kube = mountKubeApi(app, {
@@ -86,7 +102,14 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.notFound(() => statusBody(404, "NotFound", "no such path on the admin API"));
 
-  return { app, close: () => kube.close() };
+  return {
+    app,
+    close: () => {
+      kube.close();
+      endFollows();
+      endStreams();
+    },
+  };
 }
 
 async function readBody(req: Request): Promise<string> {

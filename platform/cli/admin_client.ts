@@ -86,6 +86,25 @@ export class AdminClient {
     return body.files.map((f) => ({ path: f.path, data: decodeBase64(f.data) }));
   }
 
+  /** A GET whose body is read as it comes (`dn logs -f`); refusals become ApiError as elsewhere. */
+  async stream(path: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const headers: Record<string, string> = {};
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    let res: Response;
+    try {
+      res = await this.#fetch(new URL(path, `${this.admin}/`).href, { method: "GET", headers, signal });
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof Deno.errors.ConnectionRefused) {
+        throw new CliError(
+          `cannot reach the Denative admin API at ${this.admin}: is deno task serve running?`,
+        );
+      }
+      throw err;
+    }
+    if (!res.ok) throw this.#refusal(res, await res.text());
+    return res.body ?? new ReadableStream({ start: (c) => c.close() });
+  }
+
   async #request<T>(method: string, path: string, doc?: unknown): Promise<{ body: T; status: number }> {
     let url: string;
     try {

@@ -90,6 +90,8 @@ export function parseArgs(args: string[], specs: FlagSpec[], { lenient = false }
       continue;
     }
     if (inline === undefined) {
+      // Leniently, a letter two commands share (`-f` is apply's file and logs' follow) may be the boolean.
+      if (i + 1 >= args.length && lenient) break;
       if (i + 1 >= args.length) throw new UsageError(`flag needs an argument: ${shown}`);
       inline = args[++i];
     }

@@ -80,13 +80,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (group) hint = `dn help ${group.join(" ")}`;
       throw new UsageError(`unknown command "${positionals.join(" ")}"`);
     }
-    const { command, args } = found;
+    const { command } = found;
     hint = `dn help ${command.path.join(" ")}`;
     if (early.help === true) {
       io.out(commandHelp(command));
       return 0;
     }
-    const flags = new Flags(parseArgs(argv, [...GLOBAL_FLAGS, ...(command.flags ?? [])]).flags);
+    // Read again with the command's own flags: they tell which words are flag values for this command.
+    const parsed = parseArgs(argv, [...GLOBAL_FLAGS, ...(command.flags ?? [])]);
+    const flags = new Flags(parsed.flags);
+    const args = parsed.positionals.slice(command.path.length);
     const min = command.minArgs ?? 0;
     const max = command.maxArgs ?? min;
     if (args.length < min) {

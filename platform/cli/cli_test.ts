@@ -78,16 +78,28 @@ Deno.test("every command path is unique and every flag name means one thing", ()
     assert.equal(seen.get(f.name) ?? shape, shape, `--${f.name} is declared differently by two commands`);
     seen.set(f.name, shape);
   }
-  const letters = new Map<string, string>();
-  for (const f of allFlags().filter((f) => f.short)) {
-    const type = f.type ?? "string";
-    assert.equal(letters.get(f.short!) ?? type, type, `-${f.short} both takes a value and does not`);
-    letters.set(f.short!, type);
-  }
+  // A letter may mean a boolean for one command and take a value for another (`-f`: apply's file,
+  // logs' follow), as in kubectl: each command's own flags decide (see the test below).
+  assert.ok(allFlags().some((f) => f.short === "f"));
   for (const c of COMMANDS) {
     const own = [...GLOBAL_FLAGS, ...(c.flags ?? [])].filter((f) => f.short).map((f) => f.short);
     assert.equal(new Set(own).size, own.length, `dn ${c.path.join(" ")} uses a letter twice`);
   }
+});
+
+Deno.test("-f is a boolean for dn logs and takes a file for dn apply, wherever it stands", async () => {
+  const seen: string[] = [];
+  const fetch: FetchFn = (url) => {
+    seen.push(url);
+    return Promise.resolve(new Response("", { status: 200 }));
+  };
+  for (const args of [["logs", "hello", "-f"], ["logs", "-f", "hello"]]) {
+    const run = await dn(args, fetch);
+    assert.equal(run.code, 0, run.err);
+    assert.match(seen.at(-1)!, /\/logs\/namespaces\/default\/services\/hello\?follow=true$/);
+  }
+  const apply = await dn(["apply", "-f", "/nonexistent/x.yaml"], fetch);
+  assert.match(apply.err, /x\.yaml/);
 });
 
 Deno.test("findCommand() accepts kn's aliases and leaves the arguments", () => {

@@ -89,6 +89,18 @@ export class KafkaSourceController {
         );
       }
     }
+    lines.push(
+      "# HELP denative_kafkasource_lag Records in the source's topic partitions not yet consumed (last measured)",
+      "# TYPE denative_kafkasource_lag gauge",
+    );
+    const now = this.deps.clock.now();
+    for (const [key, runner] of this.#runners) {
+      const [namespace, name] = key.split("/");
+      const lag = runner.lag(now);
+      if (lag) {
+        lines.push(`denative_kafkasource_lag{namespace="${namespace}",kafkasource="${name}"} ${lag.total}`);
+      }
+    }
     return lines.join("\n") + "\n";
   }
 

@@ -8,6 +8,8 @@ import type { RouteTable } from "./route_table.ts";
 import { matchHost } from "./host_match.ts";
 import type { BackendLookup } from "./revision_backend.ts";
 import { errorResponse } from "../http/error_response.ts";
+import { type Span, SpanKind, type Tracing } from "../tracing/tracing.ts";
+import { markTraced } from "../tracing/request_spans.ts";
 
 export interface DataPlaneDeps {
   routes: RouteTable;
@@ -16,6 +18,8 @@ export interface DataPlaneDeps {
   poolFor: BackendLookup;
   /** Other data-plane handlers (broker ingress, webhooks), tried when no Service matches. */
   mount?: (app: Hono<DataPlaneEnv>) => void;
+  /** Spans for ingress, routing and each revision's handling, when tracing is on. */
+  tracing?: Tracing;
 }
 
 export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
@@ -32,6 +36,37 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     url: string,
     remote: Deno.NetAddr | undefined,
   ): Promise<Response> {
+    const tracing = deps.tracing;
+    if (!tracing?.enabled) return route(request, namespace, service, tag, url, remote);
+    const ingress = tracing.start(
+      `${request.method} ${service}.${namespace}`,
+      parentOf(tracing, request.headers),
+      SpanKind.SERVER,
+      {
+        "http.method": request.method,
+        "http.url": url,
+        "knative.service": service,
+        "knative.namespace": namespace,
+      },
+    );
+    try {
+      const response = await route(request, namespace, service, tag, url, remote, ingress);
+      ingress.setAttribute("http.status_code", response.status);
+      return response;
+    } finally {
+      ingress.end();
+    }
+  }
+
+  async function route(
+    request: Request,
+    namespace: string,
+    service: string,
+    tag: string | undefined,
+    url: string,
+    remote: Deno.NetAddr | undefined,
+    ingress?: Span,
+  ): Promise<Response> {
     const routes = deps.routes.get(namespace, service);
     if (!routes) return errorResponse(404, `service "${service}" not found in namespace "${namespace}"`);
     const revision = tag ? routes.tags.get(tag) : routes.split.next();
@@ -40,11 +75,35 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
         ? errorResponse(404, `service "${service}" has no traffic tag "${tag}"`)
         : errorResponse(503, `service "${service}" has no ready revision`);
     }
+    if (ingress) {
+      deps.tracing!.start("route", ingress, SpanKind.INTERNAL, {
+        "knative.revision": revision,
+        "knative.tag": tag ?? "",
+        "knative.route": tag ? "tag" : "split",
+      }).end();
+    }
     const found = deps.poolFor(namespace, revision);
     // Awaited only when it is a promise (after a restart): the usual lookup costs no microtask turn.
     const pool = found instanceof Promise ? await found : found;
     if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
-    return pool.dispatch(request, url, remote?.hostname);
+    if (!ingress) return pool.dispatch(request, url, remote?.hostname);
+    // The function sees this span as its parent (traceparent in its request headers).
+    const tracing = deps.tracing!;
+    const handling = tracing.start(`handle ${revision}`, ingress, SpanKind.CLIENT, {
+      "knative.revision": revision,
+      "knative.namespace": namespace,
+    });
+    const headers = new Headers(request.headers);
+    for (const [k, v] of Object.entries(tracing.headersFor(handling))) headers.set(k, v);
+    const traced = new Request(request, { headers });
+    markTraced(traced, handling);
+    try {
+      const response = await pool.dispatch(traced, url, remote?.hostname);
+      handling.setAttribute("http.status_code", response.status);
+      return response;
+    } finally {
+      handling.end();
+    }
   }
 
   app.use("*", async (c, next) => {
@@ -86,4 +145,11 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     errorResponse(404, "no service here: use http://{service}.{namespace}.{domain}/ or /function/{service}/")
   );
   return app;
+}
+
+/** The caller's trace: its trace headers, else (an event in binary mode) the CloudEvents `traceparent` extension. */
+function parentOf(tracing: Tracing, headers: Headers) {
+  const own = headers.get("ce-traceparent");
+  if (own === null || headers.has("traceparent")) return tracing.extract(headers);
+  return tracing.extract({ traceparent: own });
 }

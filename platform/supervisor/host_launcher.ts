@@ -12,6 +12,7 @@ import { InstanceLink } from "./instance_link.ts";
 import { materializeVolumes, removeVolumes } from "./runtime_volumes.ts";
 import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instance_set.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
+import type { CapturedLog } from "../../runtime/log_capture.ts";
 
 /** How long a dropped link waits for news of its host's death before it counts as the isolate's own, ms. */
 const LINK_LOSS_GRACE_MS = 250;
@@ -28,6 +29,8 @@ export interface HostLauncherOptions {
   spec: RevisionRuntimeSpec;
   /** How long an instance may take to connect its link, ms. */
   startTimeoutMs: number;
+  /** A line an instance's function printed. */
+  onLog?: (instance: number, log: CapturedLog) => void;
 }
 
 export class HostLauncher implements InstanceLauncher {
@@ -97,6 +100,8 @@ export class HostLauncher implements InstanceLauncher {
               return events.failed(parseJson<{ error: string }>(f.payload).error);
             case FrameType.Pong:
               return events.pong();
+            case FrameType.Log:
+              return this.opts.onLog?.(id, parseJson<CapturedLog>(f.payload));
             case FrameType.Heartbeat: {
               const s = parseJson<{ heapUsed: number; cpuMicros: number }>(f.payload);
               return events.stats(s.heapUsed, s.cpuMicros);

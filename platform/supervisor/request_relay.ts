@@ -39,6 +39,8 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 export class RequestRelay {
   /** True once the caller has a Response (the head arrived, or an error was answered). */
   answered = false;
+  /** The status the caller got (0 until answered), for the access log. */
+  status = 0;
   #done = false;
   #receiver?: BodyReceiver;
   #gate?: CreditGate;
@@ -195,6 +197,7 @@ export class RequestRelay {
   #answer(response: Response) {
     if (this.answered) return;
     this.answered = true;
+    this.status = response.status;
     this.#resolve(response);
   }
 

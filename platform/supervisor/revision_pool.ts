@@ -48,6 +48,27 @@ export interface PoolDeps {
   askCapacity?: () => void;
   /** Why this revision runs in pool hosts of its own (the host pool knows). */
   quarantine?: () => string | undefined;
+  /** Called once per request when it is over (the access log). */
+  onRequestDone?: (done: RequestDone) => void;
+}
+
+/** One request's outcome, for the access log and tracing. */
+export interface RequestDone {
+  request: Request;
+  /** When it arrived (clock ms). */
+  start: number;
+  /** How long it waited for an instance (held by the activator), ms. */
+  waitMs: number;
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+  /** The instance that served it; absent when none did (refused or timed out while held). */
+  instance?: number;
+  /** It waited for an instance to start from zero. */
+  coldStart: boolean;
+  /** When the instance that served it began starting (clock ms), for the cold start's trace. */
+  instanceStartedAt?: number;
 }
 
 /** On stop, how long closing WebSockets get for their close handshake, ms. */
@@ -190,14 +211,40 @@ export class RevisionPool implements RevisionBackend {
 
   async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
     if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
-    const deadline = this.deps.clock.now() + this.spec.timeoutSeconds * 1000;
+    const start = this.deps.clock.now();
+    const deadline = start + this.spec.timeoutSeconds * 1000;
     this.meter.enter();
-    const got = this.#instances.pick() ?? await this.#activator.hold(deadline);
+    let got: Instance | Response | undefined = this.#instances.pick();
+    let coldStart = false;
+    let waitMs = 0;
+    if (!got) {
+      coldStart = this.#instances.count("ready") === 0;
+      got = await this.#activator.hold(deadline);
+      waitMs = this.deps.clock.now() - start;
+    }
+    const done = { request, start, waitMs, coldStart };
     if (got instanceof Response) {
       this.meter.leave();
+      this.#requestDone(done, url, got.status);
       return got;
     }
-    return this.#forward(got, request, url, deadline, clientIp);
+    return this.#forward(got, request, url, deadline, clientIp, done);
+  }
+
+  #requestDone(
+    done: { request: Request; start: number; waitMs: number; coldStart: boolean; instanceStartedAt?: number },
+    url: string,
+    status: number,
+    instance?: number,
+  ) {
+    this.deps.onRequestDone?.({
+      ...done,
+      method: done.request.method,
+      url,
+      status,
+      durationMs: this.deps.clock.now() - done.start,
+      instance,
+    });
   }
 
   /** Open WebSockets (each also counts as a request in flight). */
@@ -234,7 +281,14 @@ export class RevisionPool implements RevisionBackend {
     this.#instances.stopAll();
   }
 
-  async #forward(instance: Instance, request: Request, url: string, deadline: number, clientIp?: string) {
+  async #forward(
+    instance: Instance,
+    request: Request,
+    url: string,
+    deadline: number,
+    clientIp: string | undefined,
+    done: { request: Request; start: number; waitMs: number; coldStart: boolean },
+  ) {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
     const link = instance.handle!.link;
@@ -243,6 +297,7 @@ export class RevisionPool implements RevisionBackend {
       this.#relays.delete(r.id);
       this.#timeouts.delete(entry);
       this.meter.leave();
+      this.#requestDone({ ...done, instanceStartedAt: instance.startedAt }, url, r.status, instance.id);
       this.#instances.release(instance);
       this.#activator.drain();
     }, this.#sockets);

@@ -7,6 +7,14 @@ import { HostLauncher } from "./host_launcher.ts";
 import { systemClock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
 import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.ts";
+import type { CapturedLog } from "../../runtime/log_capture.ts";
+import type { RequestDone } from "./revision_pool.ts";
+
+/** Where what instances print and how their requests went are kept (see platform/logs/). */
+export interface InstanceLogSink {
+  printed(spec: RevisionRuntimeSpec, instance: number, log: CapturedLog): void;
+  requestDone(spec: RevisionRuntimeSpec, done: RequestDone): void;
+}
 
 export interface SupervisorOptions {
   denoDir?: string;
@@ -18,6 +26,8 @@ export interface SupervisorOptions {
   onScaleChange?: (namespace: string, revision: string) => void;
   /** Called when the activator holds a request and asks for capacity (the autoscaler's poke). */
   askCapacity?: (namespace: string, revision: string) => void;
+  /** Where what functions print and the requests they finish go (per revision logs, metrics, traces). */
+  logs?: InstanceLogSink;
 }
 
 export class Supervisor {
@@ -80,6 +90,7 @@ export class Supervisor {
         },
         spec,
         startTimeoutMs: this.limits.instanceStartTimeoutMs,
+        onLog: (instance, log) => this.opts.logs?.printed(spec, instance, log),
       });
       pool = new RevisionPool(spec, {
         launcher,
@@ -90,6 +101,7 @@ export class Supervisor {
         onScaleChange: () => this.opts.onScaleChange?.(spec.namespace, spec.revision),
         askCapacity: () => this.opts.askCapacity?.(spec.namespace, spec.revision),
         quarantine: () => this.hosts.quarantineOf(key),
+        onRequestDone: this.opts.logs && ((done) => this.opts.logs!.requestDone(spec, done)),
       });
       this.#pools.set(key, pool);
     }

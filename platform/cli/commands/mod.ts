@@ -10,6 +10,7 @@ import { triggerCommands } from "./trigger.ts";
 import { sourceCommands } from "./source.ts";
 import { exportCommand } from "./export.ts";
 import { kubeconfigCommand } from "./kubeconfig.ts";
+import { logsCommand } from "./logs.ts";
 
 export const COMMANDS: Command[] = [
   deployCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   ...sourceCommands,
   exportCommand,
   kubeconfigCommand,
+  logsCommand,
 ];
 
 /** The command groups, by their path, with what `dn --help` says of them. */

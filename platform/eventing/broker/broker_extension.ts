@@ -48,7 +48,8 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   const sender = new EventSender(parts);
   const index = new TriggerIndex();
   const eventLog = new EventLog(store.db);
-  const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log });
+  const tracing = parts.tracing?.enabled ? parts.tracing : undefined;
+  const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log, tracing });
   const brokers = new Set<string>();
   const key = (ns: string, name: string) => `${ns}/${name}`;
 
@@ -160,6 +161,8 @@ export function createBroker(parts: NodeParts): BrokerHandle {
             ? rabbitmq.append(request)
             : batcher.append(request),
         metrics,
+        tracing,
+        matching: (ns, broker, event) => index.matching(ns, broker, event).length,
       }),
     start() {
       reconciler.resyncAll();

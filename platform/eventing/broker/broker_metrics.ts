@@ -4,6 +4,8 @@
  * expiries, redeliveries after a restart (possible duplicates), and delivery latency from
  * acceptance to the subscriber's answer.
  */
+import { KnativeEventMetrics } from "../../metrics/event_metrics.ts";
+
 export type DeliveryResult = "delivered" | "dead_lettered" | "dropped";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -30,6 +32,8 @@ class Counter {
 }
 
 export class BrokerMetrics {
+  /** The same events under Knative's metric names. */
+  readonly knative = new KnativeEventMetrics();
   readonly accepted = new Counter();
   readonly rejected = new Counter();
   readonly ttlExpired = new Counter();
@@ -139,7 +143,7 @@ export class BrokerMetrics {
         `${h}_count{${l}} ${count}`,
       );
     }
-    return lines.join("\n") + "\n";
+    return lines.join("\n") + "\n" + this.knative.render();
   }
 }
 

@@ -17,6 +17,9 @@ import { deliverEvent } from "./deliver_event.ts";
 import type { DeliveryRow } from "./event_log.ts";
 import type { IndexedTrigger, TriggerIndex } from "./trigger_index.ts";
 import type { Logger } from "../../log.ts";
+import { type Span, SpanKind, type Tracing } from "../../tracing/tracing.ts";
+import type { CloudEvent } from "../cloudevents/cloudevent.ts";
+import type { SendFn } from "./deliver_event.ts";
 
 export interface TriggerDeliveryDeps {
   store: ResourceStore;
@@ -25,6 +28,8 @@ export interface TriggerDeliveryDeps {
   metrics: BrokerMetrics;
   clock: Clock;
   log: Logger;
+  /** When on: a span per delivery, one per attempt (its context sent as the event's `traceparent`) and the reply. */
+  tracing?: Tracing;
 }
 
 interface Resolved {
@@ -57,14 +62,41 @@ export class TriggerDelivery {
     if (!target) return []; // the trigger was deleted meanwhile
     const { trigger } = target;
     const labels = { namespace: trigger.namespace, broker: trigger.broker, trigger: trigger.name };
+    const tracing = this.deps.tracing;
+    const span = tracing?.start(
+      `trigger ${trigger.namespace}/${trigger.name}`,
+      tracing.extract(traceparentOf(row.event)),
+      SpanKind.CONSUMER,
+      {
+        "knative.trigger": trigger.name,
+        "knative.broker": trigger.broker,
+        "cloudevents.event_id": row.event.id,
+      },
+    );
+    let lastStatus = 0;
+    let send: SendFn = async (url, event, opts) => {
+      const result = await this.deps.sender.send(url, event, opts);
+      lastStatus = result.status;
+      return result;
+    };
+    if (span) send = tracedAttempts(tracing!, span, send);
+    const started = this.deps.clock.now();
     const outcome = await deliverEvent({
       event: withoutTtl(row.event),
       subscriber: target.subscriber,
       policy: target.policy,
       deadLetter: target.deadLetter,
       clock: this.deps.clock,
-      send: (url, event, opts) => this.deps.sender.send(url, event, opts),
-    });
+      send,
+    }).finally(() => span?.end());
+    span?.setAttribute("knative.delivery_result", outcome.kind);
+    this.deps.metrics.knative.dispatched(
+      trigger.namespace,
+      trigger.broker,
+      trigger.name,
+      lastStatus,
+      this.deps.clock.now() - started,
+    );
     const latency = Math.max(0, this.deps.clock.now() - row.acceptedAt) / 1000;
     this.deps.metrics.delivery(labels, RESULT[outcome.kind], outcome.attempts, latency);
     if (outcome.kind === "dropped") {
@@ -80,6 +112,14 @@ export class TriggerDelivery {
       return [];
     }
     this.deps.metrics.reply(trigger.namespace, trigger.broker);
+    if (span) {
+      const replySpan = tracing!.start("reply", span, SpanKind.PRODUCER, {
+        "cloudevents.event_id": reply.id,
+      });
+      const traceparent = tracing!.headersFor(replySpan).traceparent;
+      replySpan.end();
+      if (traceparent) reply.extensions = { ...reply.extensions, traceparent };
+    }
     return [{ namespace: trigger.namespace, broker: trigger.broker, events: [reply] }];
   }
 
@@ -114,4 +154,33 @@ export class TriggerDelivery {
   forget(uid: string) {
     this.#cache.delete(uid);
   }
+}
+
+function traceparentOf(event: CloudEvent): Record<string, string> {
+  const tp = event.extensions.traceparent;
+  return typeof tp === "string" ? { traceparent: tp } : {};
+}
+
+/** Each attempt is a span; the event goes out with it as its `traceparent`, so the subscriber's trace joins. */
+function tracedAttempts(tracing: Tracing, parent: Span, send: SendFn): SendFn {
+  let attempt = 0;
+  return async (url, event, opts) => {
+    attempt++;
+    const span = tracing.start(`delivery attempt ${attempt}`, parent, SpanKind.CLIENT, {
+      "http.url": url,
+      "knative.attempt": attempt,
+    });
+    const traceparent = tracing.headersFor(span).traceparent;
+    const traced = traceparent ? { ...event, extensions: { ...event.extensions, traceparent } } : event;
+    try {
+      const result = await send(url, traced, opts);
+      span.setAttribute("http.status_code", result.status);
+      return result;
+    } catch (err) {
+      span.setAttribute("error", String(err));
+      throw err;
+    } finally {
+      span.end();
+    }
+  };
 }

@@ -1,0 +1,75 @@
+/** What the supervisor reports of instances (printed lines, finished requests), turned into log entries. */
+import type { CapturedLog } from "../../runtime/log_capture.ts";
+import type { RequestDone } from "../supervisor/revision_pool.ts";
+import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
+import type { InstanceLogSink } from "../supervisor/supervisor.ts";
+import { accessMessage, type AccessRecord, type LogEntry } from "./log_entry.ts";
+import type { LogStore } from "./log_store.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Logger } from "../log.ts";
+
+export class RevisionLogs implements InstanceLogSink {
+  constructor(
+    private readonly store: LogStore,
+    /** Whether a Service writes access lines. */
+    private readonly accessLogOn: (namespace: string, service: string) => boolean,
+    private readonly clock: Clock,
+    /** The platform's own log, where printed lines also go (tagged with their revision), as `--quiet` allows. */
+    private readonly echo?: Logger,
+  ) {}
+
+  printed(spec: RevisionRuntimeSpec, instance: number, log: CapturedLog) {
+    this.store.append({
+      time: log.time,
+      namespace: spec.namespace,
+      service: spec.service,
+      revision: spec.revision,
+      instance,
+      level: log.level,
+      kind: "app",
+      message: String(log.message),
+    });
+    if (this.echo) {
+      const line = `${spec.revision}/${instance}: ${log.message}`;
+      if (log.level === "error") this.echo.error(line);
+      else if (log.level === "warn") this.echo.warn(line);
+      else this.echo.info(line);
+    }
+  }
+
+  requestDone(spec: RevisionRuntimeSpec, done: RequestDone, traceId?: string) {
+    if (!this.accessLogOn(spec.namespace, spec.service)) return;
+    const entry = accessEntry(spec, done, this.clock.now());
+    if (traceId) entry.traceId = traceId;
+    this.store.append(entry);
+  }
+}
+
+export function accessEntry(spec: RevisionRuntimeSpec, done: RequestDone, now: number): LogEntry {
+  const access: AccessRecord = {
+    method: done.method,
+    path: pathOf(done.url),
+    status: done.status,
+    durationMs: Math.round(done.durationMs * 10) / 10,
+    coldStart: done.coldStart,
+  };
+  return {
+    time: now,
+    namespace: spec.namespace,
+    service: spec.service,
+    revision: spec.revision,
+    instance: done.instance,
+    level: done.status >= 500 ? "error" : "info",
+    kind: "access",
+    message: accessMessage(access),
+    access,
+  };
+}
+
+/** The path and query of an absolute URL, without parsing it (this runs once per request). */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("//");
+  if (scheme < 0) return url;
+  const slash = url.indexOf("/", scheme + 2);
+  return slash < 0 ? "/" : url.slice(slash);
+}

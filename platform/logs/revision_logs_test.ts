@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { accessEntry, pathOf } from "./revision_logs.ts";
+import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
+
+Deno.test("pathOf() keeps the path and query of an absolute URL", () => {
+  assert.equal(pathOf("http://hello.default.localhost:8080/a/b?x=1"), "/a/b?x=1");
+  assert.equal(pathOf("http://hello.default.localhost:8080"), "/");
+  assert.equal(pathOf("/already"), "/already");
+});
+
+Deno.test("accessEntry() makes one access line with the request's outcome", () => {
+  const spec = { namespace: "default", service: "hello", revision: "hello-00001" } as RevisionRuntimeSpec;
+  const e = accessEntry(spec, {
+    request: new Request("http://x/"),
+    start: 0,
+    waitMs: 40,
+    method: "POST",
+    url: "http://hello.default.localhost/orders?id=7",
+    status: 503,
+    durationMs: 41.26,
+    instance: undefined,
+    coldStart: true,
+  }, 1000);
+  assert.equal(e.kind, "access");
+  assert.equal(e.level, "error");
+  assert.equal(e.message, "POST /orders?id=7 503 41.3ms cold-start");
+  assert.deepEqual(e.access, {
+    method: "POST",
+    path: "/orders?id=7",
+    status: 503,
+    durationMs: 41.3,
+    coldStart: true,
+  });
+});
