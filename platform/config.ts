@@ -80,7 +80,22 @@ export interface ServeConfig {
    * `kafka.eventing.knative.dev/bootstrap.servers` annotation.
    */
   kafkaBootstrapServers: string[];
+  /**
+   * Cluster mode: `postgres://...` of the database every node shares (resources, bundles, the admin
+   * token and CA, nodes). Unset: the embedded single-node store (SQLite in the state directory).
+   */
+  database?: string;
+  /** This node's name in the cluster; defaults to `<hostname>:<port>`. */
+  nodeName?: string;
 }
+
+/** Cluster mode's timings. */
+export const CLUSTER_DEFAULTS = {
+  /** How often a node renews its heartbeat, ms. */
+  heartbeatIntervalMs: 2_000,
+  /** A node whose heartbeat is older than this is NotReady (the issue asks for at most 10 s), ms. */
+  nodeLeaseMs: 8_000,
+} as const;
 
 /**
  * Flags for the cluster-wide autoscaler defaults, named after Knative's config-autoscaler keys
@@ -185,6 +200,8 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       quiet: { type: "boolean" },
       "log-format": { type: "string" },
       "kafka-bootstrap-servers": { type: "string" },
+      database: { type: "string" },
+      "node-name": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -214,7 +231,17 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       pick("kafka-bootstrap-servers"),
       d.kafkaBootstrapServers,
     ),
+    database: toDatabaseUrl(pick("database")),
+    nodeName: pick("node-name") || undefined,
   };
+}
+
+function toDatabaseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new ConfigError(`--database: "${value.replace(/\/\/[^@/]*@/, "//")}" is not a postgres:// URL`);
+  }
+  return value;
 }
 
 function autoscalerDefaults(pick: (flag: string) => string | undefined): AutoscalerDefaults {

@@ -31,3 +31,13 @@ Deno.test("--quiet and DENATIVE_QUIET turn quiet on", () => {
   assertEquals(loadServeConfig(["--quiet"], {}).quiet, true);
   assertEquals(loadServeConfig([], { DENATIVE_QUIET: "1" }).quiet, true);
 });
+
+Deno.test("--database takes a postgres:// URL (or DENATIVE_DATABASE) and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).database, undefined);
+  assertEquals(
+    loadServeConfig([], { DENATIVE_DATABASE: "postgres://postgres@127.0.0.1:5432/dn" }).database,
+    "postgres://postgres@127.0.0.1:5432/dn",
+  );
+  assertEquals(loadServeConfig(["--node-name", "n1"], {}).nodeName, "n1");
+  throws(() => loadServeConfig(["--database", "mysql://x"], {}), ConfigError);
+});

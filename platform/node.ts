@@ -28,6 +28,7 @@ import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
+import { Cluster } from "./cluster/cluster.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -36,6 +37,7 @@ export class PlatformNode {
   #autoscaler: Autoscaler | null = null;
   #admin: AdminApi | null = null;
   #apiServer: Deno.HttpServer<Deno.NetAddr> | null = null;
+  #cluster: Cluster | null = null;
 
   private constructor(
     readonly config: ServeConfig,
@@ -63,9 +65,16 @@ export class PlatformNode {
 
   static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
     const state = await Deno.realPath(await ensureDir(config.state));
-    const token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
-    const store = new ResourceStore(`${state}/resources.db`);
-    const bundles = new BundleStore(`${state}/bundles`);
+    const cluster = config.database
+      ? await Cluster.open(config.database, config.nodeName ?? `${Deno.hostname()}:${config.port}`)
+      : null;
+    let token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
+    if (cluster && !config.token) {
+      await cluster.shareAdminToken(`${state}/admin-token`);
+      token = await loadOrCreateToken(`${state}/admin-token`);
+    }
+    const store = cluster ? cluster.openStore(state) : new ResourceStore(`${state}/resources.db`);
+    const bundles = new BundleStore(`${state}/bundles`, cluster?.bundles);
     const kinds = new KindRegistry();
     kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
     kinds.register(namespaceKind(), configMapKind());
@@ -140,7 +149,10 @@ export class PlatformNode {
         renderMetrics(supervisor, late.autoscaler) + extensions.map((e) => e.metrics?.() ?? "").join(""),
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
-    const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
+    const tlsHosts = ["127.0.0.1", "::1", "localhost", config.adminHost];
+    let tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
+    // In a cluster every node's certificate comes from one CA, so one kubeconfig trusts them all.
+    if (await cluster?.shareCa(`${state}/tls`)) tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
     const apiServer = Deno.serve(
       {
         port: config.apiPort,
@@ -180,6 +192,7 @@ export class PlatformNode {
     node.#extensions = extensions;
     node.#admin = admin;
     node.#apiServer = apiServer;
+    node.#cluster = cluster;
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -229,6 +242,7 @@ export class PlatformNode {
       new Promise((r) => setTimeout(r, 1000)),
     ]);
     this.store.close();
+    await this.#cluster?.close();
     this.log.info("stopped");
   }
 }
