@@ -87,6 +87,11 @@ export interface ServeConfig {
   database?: string;
   /** This node's name in the cluster; defaults to `<hostname>:<port>`. */
   nodeName?: string;
+  /**
+   * The port Service URLs name, when clients come through a load balancer on another port than
+   * the data port (every node of a cluster must show the same URLs). Default: the data port.
+   */
+  publicPort?: number;
 }
 
 /** Cluster mode's timings. */
@@ -95,6 +100,8 @@ export const CLUSTER_DEFAULTS = {
   heartbeatIntervalMs: 2_000,
   /** A node whose heartbeat is older than this is NotReady (the issue asks for at most 10 s), ms. */
   nodeLeaseMs: 8_000,
+  /** On SIGTERM, how long /healthz answers 503 before the data port closes, ms. */
+  drainNoticeMs: 2_000,
 } as const;
 
 /**
@@ -202,6 +209,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "kafka-bootstrap-servers": { type: "string" },
       database: { type: "string" },
       "node-name": { type: "string" },
+      "public-port": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -233,6 +241,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     ),
     database: toDatabaseUrl(pick("database")),
     nodeName: pick("node-name") || undefined,
+    publicPort: pick("public-port") ? toPort("public-port", pick("public-port"), 0) : undefined,
   };
 }
 

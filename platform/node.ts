@@ -29,6 +29,11 @@ import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
 import { Cluster } from "./cluster/cluster.ts";
+import { nodeKind } from "./cluster/node_kind.ts";
+import { NodeRegistry } from "./cluster/node_registry.ts";
+import { clusterReplicaCounter } from "./cluster/cluster_replicas.ts";
+import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
+import { CLUSTER_DEFAULTS } from "./config.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -38,6 +43,9 @@ export class PlatformNode {
   #admin: AdminApi | null = null;
   #apiServer: Deno.HttpServer<Deno.NetAddr> | null = null;
   #cluster: Cluster | null = null;
+  #nodes: NodeRegistry | null = null;
+  /** Set on stop: the data port's /healthz answers 503 so load balancers move away first. */
+  #health = { draining: false };
 
   private constructor(
     readonly config: ServeConfig,
@@ -78,7 +86,9 @@ export class PlatformNode {
     const kinds = new KindRegistry();
     kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
     kinds.register(namespaceKind(), configMapKind());
+    if (cluster) kinds.register(nodeKind());
 
+    const health = { draining: false };
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
       denoDir: config.denoDir,
@@ -97,6 +107,9 @@ export class PlatformNode {
       scheme,
       log: log.child("serving"),
       now: () => new Date(),
+      clusterReplicas: cluster && store instanceof PostgresResourceStore
+        ? clusterReplicaCounter(store.pg, cluster.nodeName, CLUSTER_DEFAULTS.nodeLeaseMs)
+        : undefined,
     };
 
     const demandSources: (() => ExternalDemand[])[] = [];
@@ -120,14 +133,18 @@ export class PlatformNode {
       routes,
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
-      mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
+      mount: (app) => {
+        // For load balancers: no token, and never a function's own path (those match by host first).
+        app.get("/healthz", (c) => health.draining ? c.text("draining", 503) : c.text("ok"));
+        extensions.forEach((ext) => ext.mount?.(app));
+      },
     });
     const dataServer = Deno.serve({
       port: config.port,
       hostname: config.host,
       onListen: () => {},
     }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
-    scheme.port = dataServer.addr.port;
+    scheme.port = config.publicPort ?? dataServer.addr.port;
 
     let pending = new Set<string>();
     const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
@@ -193,6 +210,20 @@ export class PlatformNode {
     node.#admin = admin;
     node.#apiServer = apiServer;
     node.#cluster = cluster;
+    node.#health = health;
+    if (cluster) {
+      node.#nodes = new NodeRegistry({
+        sql: cluster.sql,
+        store,
+        name: cluster.nodeName,
+        host: config.host === "0.0.0.0" ? "127.0.0.1" : config.host,
+        port: dataServer.addr.port,
+        heartbeatIntervalMs: CLUSTER_DEFAULTS.heartbeatIntervalMs,
+        leaseMs: CLUSTER_DEFAULTS.nodeLeaseMs,
+        log: log.child("node"),
+      });
+      await node.#nodes.start();
+    }
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -223,6 +254,12 @@ export class PlatformNode {
   async stop() {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#health.draining = true;
+    if (this.#nodes) {
+      await this.#nodes.stop();
+      // Give load balancers' health checks time to see the 503 before the port closes.
+      await new Promise((r) => setTimeout(r, CLUSTER_DEFAULTS.drainNoticeMs));
+    }
     this.#unwatch();
     this.#autoscaler?.stop();
     this.controller.stop();

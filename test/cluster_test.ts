@@ -3,7 +3,8 @@
  * PostgreSQL database (made for the test and dropped after it).
  */
 import assert from "node:assert/strict";
-import { eventually, Platform, serviceDoc, tempDir } from "./harness.ts";
+import { eventually, freePort, Platform, serviceDoc, tempDir } from "./harness.ts";
+import postgres from "postgres";
 import { createTestDatabase, postgresTest, postgresUnreachable } from "./postgres_test_env.ts";
 
 const missing = await postgresUnreachable();
@@ -12,10 +13,15 @@ async function text(res: Response | Promise<Response>) {
   return await (await res).text();
 }
 
-async function startNodes(url: string, count: number): Promise<Platform[]> {
+/** Flags of a cluster node; every node names the load balancer's port in Service URLs. */
+function clusterArgs(url: string, name: string, publicPort: number): string[] {
+  return ["--database", url, "--node-name", name, "--public-port", String(publicPort)];
+}
+
+async function startNodes(url: string, count: number, publicPort: number): Promise<Platform[]> {
   const nodes: Platform[] = [];
   for (let i = 1; i <= count; i++) {
-    nodes.push(await Platform.start({ args: ["--database", url, "--node-name", `node-${i}`] }));
+    nodes.push(await Platform.start({ args: clusterArgs(url, `node-${i}`, publicPort) }));
   }
   return nodes;
 }
@@ -24,7 +30,8 @@ postgresTest("cluster: three nodes on one database serve what any of them was to
   const db = await createTestDatabase();
   let nodes: Platform[] = [];
   try {
-    nodes = await startNodes(db.url, 3);
+    const lbPort = freePort();
+    nodes = await startNodes(db.url, 3, lbPort);
     const [one, two, three] = nodes;
 
     await t.step("every node has the same admin token and CA, so one kubeconfig fits all", async () => {
@@ -89,6 +96,15 @@ postgresTest("cluster: three nodes on one database serve what any of them was to
         "/apis/serving.knative.dev/v1/namespaces/default/revisions",
       );
       assert.deepEqual(revisions.items.map((r) => r.metadata.name).sort(), ["hello-00001", "hello-00002"]);
+      // Nodes agree on every status they write, so an idle cluster writes (almost) nothing.
+      const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+      const count = async () => Number((await sql`SELECT count(*) AS n FROM changes`)[0].n);
+      const before = await count();
+      await new Promise((r) => setTimeout(r, 3_000));
+      const idleWrites = (await count()) - before;
+      await sql.end();
+      console.log(`resource writes in 3 s of idle cluster: ${idleWrites}`);
+      assert.ok(idleWrites < 10, `${idleWrites} writes while idle: nodes overwrite each other's status`);
     });
 
     await t.step("a node restarted on its state catches up with changes made while it was down", async () => {
@@ -100,14 +116,103 @@ postgresTest("cluster: three nodes on one database serve what any of them was to
       });
       nodes[1] = await Platform.start({
         state: two.state,
-        args: ["--database", db.url, "--node-name", "node-2"],
+        args: clusterArgs(db.url, "node-2", lbPort),
       });
       await eventually(
         "the restarted node to serve v2",
         async () => (await text(nodes[1].call("hello"))) === "v2" || undefined,
       );
     });
+
+    await t.step(
+      "kubectl get nodes lists the three nodes; a killed one turns NotReady, and back on restart",
+      async () => {
+        const kubectl = async (args: string[]) => {
+          const out = await new Deno.Command(Deno.env.get("KUBECTL") ?? "kubectl", {
+            args,
+            env: { KUBECONFIG: nodes[0].kubeconfig },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+          assert.equal(out.code, 0, text);
+          return text;
+        };
+        const statusOf = (table: string, name: string) =>
+          table.split("\n").find((l) => l.startsWith(`${name} `))?.trim().split(/\s+/)[1];
+        const all = await kubectl(["get", "nodes"]);
+        assert.match(all, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+        for (const name of ["node-1", "node-2", "node-3"]) assert.equal(statusOf(all, name), "Ready", all);
+
+        const killedAt = performance.now();
+        await nodes[2].kill();
+        const after = await eventually(
+          "node-3 to be NotReady",
+          async () => {
+            const table = await kubectl(["get", "nodes"]);
+            return statusOf(table, "node-3") === "NotReady" ? table : undefined;
+          },
+          30_000,
+          250,
+        );
+        console.log(`node-3 NotReady ${Math.round(performance.now() - killedAt)} ms after kill -9`);
+        assert.equal(statusOf(after, "node-1"), "Ready", after);
+        assert.equal(statusOf(after, "node-2"), "Ready", after);
+
+        const cli = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "--allow-all",
+            new URL("../platform/cli/main.ts", import.meta.url).pathname,
+            "node",
+            "list",
+          ],
+          env: { DENATIVE_ADMIN: `http://127.0.0.1:${nodes[0].adminPort}`, DENATIVE_TOKEN: nodes[0].token },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const listed = new TextDecoder().decode(cli.stdout);
+        assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
+        assert.match(listed, /node-3\s+NotReady\s+127\.0\.0\.1:\d+/);
+        assert.match(listed, /node-1\s+Ready/);
+
+        nodes[2] = await Platform.start({
+          state: nodes[2].state,
+          args: clusterArgs(db.url, "node-3", lbPort),
+        });
+        await eventually(
+          "node-3 Ready again",
+          async () => statusOf(await kubectl(["get", "nodes"]), "node-3") === "Ready" || undefined,
+        );
+        assert.equal(await text(nodes[2].call("hello")), "v2");
+      },
+    );
+
+    await t.step(
+      "/healthz on the data port answers 200 without a token, 503 while the node drains",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${nodes[0].port}/healthz`);
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), "ok");
+        const draining = nodes[0];
+        const stopped = draining.stop();
+        const seen = await eventually(
+          "a 503 from /healthz",
+          async () => {
+            const r = await fetch(`http://127.0.0.1:${draining.port}/healthz`);
+            await r.body?.cancel();
+            return r.status === 503 ? r.status : undefined;
+          },
+          10_000,
+          50,
+        );
+        assert.equal(seen, 503);
+        await stopped;
+        nodes = nodes.slice(1);
+      },
+    );
   } finally {
+    nodes.forEach((n, i) => Deno.writeTextFileSync(`/tmp/cluster-node-${i + 1}.log`, n.logs));
     for (const node of nodes) await node.stop().catch(() => {});
     await db.drop();
   }

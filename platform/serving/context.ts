@@ -14,4 +14,12 @@ export interface ServingContext {
   scheme: UrlScheme;
   log: Logger;
   now: () => Date;
+  /**
+   * Cluster mode: records this node's replica counts of a revision and returns the cluster's
+   * totals, which go into the Revision's status (so nodes do not overwrite each other's counts).
+   */
+  clusterReplicas?: (namespace: string, name: string, actual: number, desired: number) => {
+    actual: number;
+    desired: number;
+  };
 }

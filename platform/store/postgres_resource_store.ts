@@ -129,7 +129,11 @@ export class PostgresResourceStore implements ResourceStore {
       // Versions have no gaps (the counter is transactional), so a gap means the feed was pruned
       // past what this node saw: start over from a snapshot.
       if (Number(rows[0].version) !== this.#version + 1) return this.#reload(true);
-      for (const row of rows) this.#apply(row.type, JSON.parse(row.body), Number(row.version));
+      for (const row of rows) {
+        // A watcher may write, and so catch up, in the middle of this loop: skip what it applied.
+        if (Number(row.version) !== this.#version + 1) continue;
+        this.#apply(row.type, JSON.parse(row.body), Number(row.version));
+      }
       if (rows.length < CATCH_UP_BATCH) return;
     }
   }

@@ -10,6 +10,7 @@ import { triggerCommands } from "./trigger.ts";
 import { sourceCommands } from "./source.ts";
 import { exportCommand } from "./export.ts";
 import { kubeconfigCommand } from "./kubeconfig.ts";
+import { nodeCommands } from "./node.ts";
 
 export const COMMANDS: Command[] = [
   deployCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   ...sourceCommands,
   exportCommand,
   kubeconfigCommand,
+  ...nodeCommands,
 ];
 
 /** The command groups, by their path, with what `dn --help` says of them. */
@@ -36,6 +38,7 @@ export const GROUPS: Record<string, string> = {
   "source kafka": "Kafka sources: create, list, describe, delete",
   "source github": "GitHub sources (webhooks): create, list, describe, delete",
   "source apiserver": "API server sources (resource changes): create, list, describe, delete",
+  "node": "Platform nodes of a cluster (--database): list",
 };
 
 /** Other words kn accepts for command words (`ksvc`, `ls`, `rm`, plurals). */
@@ -47,6 +50,7 @@ export const ALIASES: Record<string, string> = {
   brokers: "broker",
   triggers: "trigger",
   sources: "source",
+  nodes: "node",
   ls: "list",
   rm: "delete",
 };

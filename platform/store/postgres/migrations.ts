@@ -37,6 +37,16 @@ export const MIGRATIONS: Migration[] = [
         name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: "each node's replica counts per revision, summed into the Revision's status",
+    sql: `
+      CREATE TABLE revision_replicas (
+        node TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        actual INTEGER NOT NULL, desired INTEGER NOT NULL,
+        PRIMARY KEY (node, namespace, name));
+    `,
+  },
 ];
 
 /** An arbitrary, fixed advisory lock key for migrations. */
