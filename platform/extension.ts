@@ -36,6 +36,11 @@ export interface NodeParts {
    * KafkaSource's consumer lag for the Service it feeds). Polled every autoscaler tick.
    */
   addScalingDemand: (source: () => ExternalDemand[]) => void;
+  /**
+   * Cluster mode: resolves true on exactly one node of the cluster for each key (e.g. a PingSource
+   * and its tick), false on the others. Absent on a single node, where everything runs once anyway.
+   */
+  claimOnce?: (key: string) => Promise<boolean>;
 }
 
 export interface ExtensionHandle {

@@ -32,6 +32,7 @@ import { Cluster } from "./cluster/cluster.ts";
 import { nodeKind } from "./cluster/node_kind.ts";
 import { NodeRegistry } from "./cluster/node_registry.ts";
 import { clusterReplicaCounter } from "./cluster/cluster_replicas.ts";
+import { onceClaimer } from "./cluster/once_claims.ts";
 import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
 import { CLUSTER_DEFAULTS } from "./config.ts";
 
@@ -89,7 +90,7 @@ export class PlatformNode {
     if (cluster) kinds.register(nodeKind());
 
     const health = { draining: false };
-    const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
+    const late: { controller?: ServingController; autoscaler?: Autoscaler; nodes?: NodeRegistry } = {};
     const supervisor = await Supervisor.start({
       denoDir: config.denoDir,
       log: log.child("supervisor"),
@@ -124,6 +125,7 @@ export class PlatformNode {
       log,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
+      claimOnce: cluster ? onceClaimer(cluster.sql, cluster.nodeName) : undefined,
     };
     const extensions: ExtensionHandle[] = [];
     for (const ext of EXTENSIONS) extensions.push(await ext.create(parts));
@@ -200,6 +202,7 @@ export class PlatformNode {
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
       defaults: config.autoscaler,
       log: log.child("autoscaler"),
+      readyNodes: () => late.nodes?.readyCount ?? 1,
     });
     const controller = late.controller = new ServingController(ctx);
     controller.resyncAll();
@@ -212,7 +215,7 @@ export class PlatformNode {
     node.#cluster = cluster;
     node.#health = health;
     if (cluster) {
-      node.#nodes = new NodeRegistry({
+      node.#nodes = late.nodes = new NodeRegistry({
         sql: cluster.sql,
         store,
         name: cluster.nodeName,

@@ -9,6 +9,7 @@ import type { ResourceStore } from "../store/resource_store.ts";
 import { NODE_SHUTDOWN_REASON, type NodeDoc, nodeReadiness } from "./node_kind.ts";
 import type { Condition } from "../resources/meta.ts";
 import type { Logger } from "../log.ts";
+import { pruneOnceClaims } from "./once_claims.ts";
 
 export interface NodeRegistryOptions {
   sql: Sql;
@@ -73,6 +74,7 @@ export class NodeRegistry {
     try {
       const { sql, name, leaseMs } = this.opts;
       await sql`UPDATE nodes SET heartbeat_at = now() WHERE name = ${name}`;
+      if (Math.random() < 0.05) await pruneOnceClaims(sql);
       const rows = await sql<{ name: string; age_ms: number }[]>`
         SELECT name, (EXTRACT(EPOCH FROM now() - heartbeat_at) * 1000)::float8 AS age_ms FROM nodes`;
       const ready = new Set<string>();

@@ -38,6 +38,8 @@ export interface SourcesControllerDeps {
   /** The form of a sink URL that a function's own fetch can reach (K_SINK). */
   reachableUrl?: (url: string) => string;
   now?: () => Date;
+  /** Cluster mode: true on one node only per key, so each ping tick fires once in the cluster. */
+  claimOnce?: (key: string) => Promise<boolean>;
 }
 
 export class SourcesController {
@@ -181,6 +183,7 @@ export class SourcesController {
     const [ns, name] = key.split("/");
     const source = this.deps.store.get<PingSource>("PingSource", ns, name);
     if (!source) return;
+    if (this.deps.claimOnce && !await this.deps.claimOnce(`ping/${key}/${at.toISOString()}`)) return;
     const event = makePingEvent(source, crypto.randomUUID(), at);
     const result = await deliverFromSource(
       this.deps.sender,

@@ -47,6 +47,15 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (node, namespace, name));
     `,
   },
+  {
+    version: 3,
+    description: "claims of work done once in the cluster (a PingSource's tick)",
+    sql: `
+      CREATE TABLE once_claims (
+        key TEXT PRIMARY KEY, node TEXT NOT NULL, claimed_at TIMESTAMPTZ NOT NULL DEFAULT now());
+      CREATE INDEX once_claims_claimed_at ON once_claims (claimed_at);
+    `,
+  },
 ];
 
 /** An arbitrary, fixed advisory lock key for migrations. */
