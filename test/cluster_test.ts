@@ -3,7 +3,7 @@
  * PostgreSQL database (made for the test and dropped after it).
  */
 import assert from "node:assert/strict";
-import { eventually, freePort, Platform, serviceDoc, tempDir } from "./harness.ts";
+import { eventually, EXAMPLES, freePort, Platform, serviceDoc, tempDir } from "./harness.ts";
 import postgres from "postgres";
 import { createTestDatabase, postgresTest, postgresUnreachable } from "./postgres_test_env.ts";
 
@@ -213,6 +213,31 @@ postgresTest("cluster: three nodes on one database serve what any of them was to
     );
   } finally {
     nodes.forEach((n, i) => Deno.writeTextFileSync(`/tmp/cluster-node-${i + 1}.log`, n.logs));
+    for (const node of nodes) await node.stop().catch(() => {});
+    await db.drop();
+  }
+}, missing);
+
+postgresTest("cluster: the same --functions directory on three nodes deploys one revision", async () => {
+  const db = await createTestDatabase();
+  const lbPort = freePort();
+  const nodes: Platform[] = [];
+  try {
+    // Started together, so their deploys race.
+    nodes.push(
+      ...await Promise.all([1, 2, 3].map((i) =>
+        Platform.start({
+          functions: { hello: `${EXAMPLES}/hello` },
+          args: clusterArgs(db.url, `node-${i}`, lbPort),
+        })
+      )),
+    );
+    const revisions = await nodes[2].adminJson<{ items: { metadata: { name: string } }[] }>(
+      "/apis/serving.knative.dev/v1/namespaces/default/revisions",
+    );
+    assert.deepEqual(revisions.items.map((r) => r.metadata.name), ["hello-00001"]);
+    for (const node of nodes) assert.match(await text(node.call("hello")), /hello-00001/);
+  } finally {
     for (const node of nodes) await node.stop().catch(() => {});
     await db.drop();
   }
