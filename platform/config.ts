@@ -100,6 +100,9 @@ export const CLUSTER_DEFAULTS = {
   heartbeatIntervalMs: 2_000,
   /** A node whose heartbeat is older than this is NotReady (the issue asks for at most 10 s), ms. */
   nodeLeaseMs: 8_000,
+  /** A singleton's lease (ApiServerSource dispatch): taken over this long after its holder stops renewing, ms. */
+  leaseDurationMs: 7_000,
+  leaseRenewMs: 2_000,
   /** On SIGTERM, how long /healthz answers 503 before the data port closes, ms. */
   drainNoticeMs: 2_000,
 } as const;

@@ -27,7 +27,8 @@ import { serviceUrl } from "./serving/builders.ts";
 import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
-import type { ExtensionHandle, NodeParts } from "./extension.ts";
+import { type ExtensionHandle, type NodeParts, SINGLETON_LEASES } from "./extension.ts";
+import { Leases } from "./cluster/leases.ts";
 import { Cluster } from "./cluster/cluster.ts";
 import { nodeKind } from "./cluster/node_kind.ts";
 import { NodeRegistry } from "./cluster/node_registry.ts";
@@ -45,6 +46,7 @@ export class PlatformNode {
   #apiServer: Deno.HttpServer<Deno.NetAddr> | null = null;
   #cluster: Cluster | null = null;
   #nodes: NodeRegistry | null = null;
+  #leases: Leases | null = null;
   /** Set on stop: the data port's /healthz answers 503 so load balancers move away first. */
   #health = { draining: false };
 
@@ -114,6 +116,16 @@ export class PlatformNode {
     };
 
     const demandSources: (() => ExternalDemand[])[] = [];
+    const leases = cluster
+      ? new Leases({
+        sql: cluster.sql,
+        node: cluster.nodeName,
+        names: [...SINGLETON_LEASES],
+        durationMs: CLUSTER_DEFAULTS.leaseDurationMs,
+        renewMs: CLUSTER_DEFAULTS.leaseRenewMs,
+        log: log.child("leases"),
+      })
+      : null;
     const parts: NodeParts = {
       config,
       stateDir: state,
@@ -126,6 +138,7 @@ export class PlatformNode {
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
       claimOnce: cluster ? onceClaimer(cluster.sql, cluster.nodeName) : undefined,
+      holdsLease: leases ? (name) => leases.holds(name) : undefined,
     };
     const extensions: ExtensionHandle[] = [];
     for (const ext of EXTENSIONS) extensions.push(await ext.create(parts));
@@ -226,6 +239,7 @@ export class PlatformNode {
         log: log.child("node"),
       });
       await node.#nodes.start();
+      node.#leases = leases;
     }
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
@@ -240,6 +254,7 @@ export class PlatformNode {
     for (const source of demandSources) autoscaler.addDemandSource(source);
     autoscaler.start();
     node.#autoscaler = autoscaler;
+    await leases?.start();
     for (const ext of extensions) await ext.start?.();
     if (config.watch) {
       node.#unwatch = watchFunctionDirs(deps, functionsRoot, config.watchDebounceMs, (name, svc) => {
@@ -260,6 +275,7 @@ export class PlatformNode {
     this.#health.draining = true;
     if (this.#nodes) {
       await this.#nodes.stop();
+      await this.#leases?.stop();
       // Give load balancers' health checks time to see the 503 before the port closes.
       await new Promise((r) => setTimeout(r, CLUSTER_DEFAULTS.drainNoticeMs));
     }

@@ -31,6 +31,7 @@ export const sourcesExtension: PlatformExtension = {
       webhookUrl: (ns, name) =>
         `http://${ingressHost(config.host)}:${scheme.port}${gitHubWebhookPath(ns, name)}`,
       claimOnce: parts.claimOnce,
+      holdsApiServerLease: parts.holdsLease && (() => parts.holdsLease!("apiserversources")),
     });
     return {
       kinds: sourceKinds(),
