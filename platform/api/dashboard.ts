@@ -17,6 +17,7 @@ code{font-size:12px}#err{color:#b3261e}
 <h1>Denative</h1><div id="err"></div>
 <h2>Services</h2><table id="services"><thead><tr><th>Name</th><th>URL</th><th>Latest</th><th>Traffic</th><th>Ready</th></tr></thead><tbody></tbody></table>
 <h2>Revisions</h2><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
+<div id="nodes-panel" hidden><h2>Nodes</h2><table id="nodes"><thead><tr><th>Name</th><th>Address</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table></div>
 <h2>Eventing</h2><table id="eventing"><thead><tr><th>Kind</th><th>Name</th><th>Address / sink</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table>
 <script>
 const m = location.hash.match(/token=([^&]+)/);
@@ -44,6 +45,16 @@ async function refresh() {
       return "<tr><td>" + esc(v.metadata.name) + "</td><td>" + esc(v.metadata.labels?.["serving.knative.dev/service"]) + "</td><td>" +
         (v.status?.actualReplicas ?? 0) + " / " + (v.status?.desiredReplicas ?? 0) + "</td><td class='" + r.status + "'>" + r.status +
         "</td><td><code>" + esc(r.message ?? r.reason ?? "") + "</code></td></tr>";
+    }).join("");
+    // Cluster mode (--database) only: the nodes and their heartbeat-driven Ready condition.
+    const nodes = await get("/api/v1/nodes").catch(() => ({ items: [] }));
+    document.getElementById("nodes-panel").hidden = nodes.items.length === 0;
+    document.querySelector("#nodes tbody").innerHTML = nodes.items.map((n) => {
+      const r = ready(n);
+      const ip = (n.status?.addresses ?? []).find((a) => a.type === "InternalIP")?.address ?? "";
+      const port = n.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+      return "<tr><td>" + esc(n.metadata.name) + "</td><td>" + esc(port ? ip + ":" + port : ip) + "</td><td class='" +
+        r.status + "'>" + (r.status === "True" ? "Ready" : "NotReady") + "</td><td>" + esc(r.reason ?? "") + "</td></tr>";
     }).join("");
     const kinds = [
       ["Broker", "/apis/eventing.knative.dev/v1/brokers"],
