@@ -212,7 +212,6 @@ postgresTest("cluster: three nodes on one database serve what any of them was to
       },
     );
   } finally {
-    nodes.forEach((n, i) => Deno.writeTextFileSync(`/tmp/cluster-node-${i + 1}.log`, n.logs));
     for (const node of nodes) await node.stop().catch(() => {});
     await db.drop();
   }
