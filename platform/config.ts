@@ -157,7 +157,32 @@ export interface ServeConfig {
   /** Bounds of each revision's log store. */
   functionLogs: FunctionLogLimits;
   tracing: TracingConfig;
+  /**
+   * Cluster mode: `postgres://...` of the database every node shares (resources, bundles, the admin
+   * token and CA, nodes). Unset: the embedded single-node store (SQLite in the state directory).
+   */
+  database?: string;
+  /** This node's name in the cluster; defaults to `<hostname>:<port>`. */
+  nodeName?: string;
+  /**
+   * The port Service URLs name, when clients come through a load balancer on another port than
+   * the data port (every node of a cluster must show the same URLs). Default: the data port.
+   */
+  publicPort?: number;
 }
+
+/** Cluster mode's timings. */
+export const CLUSTER_DEFAULTS = {
+  /** How often a node renews its heartbeat, ms. */
+  heartbeatIntervalMs: 2_000,
+  /** A node whose heartbeat is older than this is NotReady (the issue asks for at most 10 s), ms. */
+  nodeLeaseMs: 8_000,
+  /** A singleton's lease (ApiServerSource dispatch): taken over this long after its holder stops renewing, ms. */
+  leaseDurationMs: 7_000,
+  leaseRenewMs: 2_000,
+  /** On SIGTERM, how long /healthz answers 503 before the data port closes, ms. */
+  drainNoticeMs: 2_000,
+} as const;
 
 /**
  * Flags for the cluster-wide autoscaler defaults, named after Knative's config-autoscaler keys
@@ -278,6 +303,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "tracing-backend": { type: "string" },
       "zipkin-endpoint": { type: "string" },
       "tracing-sample-rate": { type: "string" },
+      database: { type: "string" },
+      "node-name": { type: "string" },
+      "public-port": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -323,6 +351,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       maxAgeMs: toDuration("revision-log-max-age", pick("revision-log-max-age"), d.functionLogs.maxAgeMs),
     },
     tracing: tracingConfig(pick, d.tracing),
+    database: toDatabaseUrl(pick("database")),
+    nodeName: pick("node-name") || undefined,
+    publicPort: pick("public-port") ? toPort("public-port", pick("public-port"), 0) : undefined,
   };
 }
 
@@ -376,6 +407,14 @@ function toHostSharing(value: string | undefined, fallback: HostSharing): HostSh
     throw new ConfigError(`--host-sharing: "${value}" is not one of ${HOST_SHARING_MODES.join(", ")}`);
   }
   return value as HostSharing;
+}
+
+function toDatabaseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new ConfigError(`--database: "${value.replace(/\/\/[^@/]*@/, "//")}" is not a postgres:// URL`);
+  }
+  return value;
 }
 
 function autoscalerDefaults(pick: (flag: string) => string | undefined): AutoscalerDefaults {

@@ -76,3 +76,13 @@ Deno.test("revision log bounds come from flags", () => {
   assert.deepEqual(c.functionLogs, { maxBytes: 4096, maxAgeMs: 600_000 });
   assert.throws(() => loadServeConfig(["--revision-log-max-age", "soon"], {}), /--revision-log-max-age/);
 });
+
+Deno.test("--database takes a postgres:// URL (or DENATIVE_DATABASE) and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).database, undefined);
+  assertEquals(
+    loadServeConfig([], { DENATIVE_DATABASE: "postgres://postgres@127.0.0.1:5432/dn" }).database,
+    "postgres://postgres@127.0.0.1:5432/dn",
+  );
+  assertEquals(loadServeConfig(["--node-name", "n1"], {}).nodeName, "n1");
+  throws(() => loadServeConfig(["--database", "mysql://x"], {}), ConfigError);
+});

@@ -39,7 +39,18 @@ export interface NodeParts {
    * KafkaSource's consumer lag for the Service it feeds). Polled every autoscaler tick.
    */
   addScalingDemand: (source: () => ExternalDemand[]) => void;
+  /**
+   * Cluster mode: resolves true on exactly one node of the cluster for each key (e.g. a PingSource
+   * and its tick), false on the others. Absent on a single node, where everything runs once anyway.
+   */
+  claimOnce?: (key: string) => Promise<boolean>;
+  /** Cluster mode: whether this node holds a singleton's lease now (see platform/cluster/leases.ts). */
+  holdsLease?: (name: SingletonLease) => boolean;
 }
+
+/** The continuous work one node of a cluster does at a time. */
+export const SINGLETON_LEASES = ["apiserversources"] as const;
+export type SingletonLease = typeof SINGLETON_LEASES[number];
 
 export interface ExtensionHandle {
   /** Resource kinds served by the admin API. */

@@ -28,7 +28,6 @@ import { serviceUrl } from "./serving/builders.ts";
 import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
-import type { ExtensionHandle, NodeParts } from "./extension.ts";
 import { LogStore } from "./logs/log_store.ts";
 import { RevisionLogs } from "./logs/revision_logs.ts";
 import { AccessLogSwitch } from "./logs/access_log_switch.ts";
@@ -41,6 +40,15 @@ import { RevisionRequestMetrics } from "./metrics/revision_request_metrics.ts";
 import { renderAutoscalerMetrics } from "./metrics/autoscaler_metrics.ts";
 import { DashboardHistory } from "./dashboard/dashboard_history.ts";
 import { DASHBOARD_DEFAULTS } from "./config.ts";
+import { type ExtensionHandle, type NodeParts, SINGLETON_LEASES } from "./extension.ts";
+import { Leases } from "./cluster/leases.ts";
+import { Cluster } from "./cluster/cluster.ts";
+import { nodeKind } from "./cluster/node_kind.ts";
+import { NodeRegistry } from "./cluster/node_registry.ts";
+import { clusterReplicaCounter } from "./cluster/cluster_replicas.ts";
+import { onceClaimer } from "./cluster/once_claims.ts";
+import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
+import { CLUSTER_DEFAULTS } from "./config.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -51,6 +59,11 @@ export class PlatformNode {
   #apiServer: HttpsServer | null = null;
   #tracing: Tracing | null = null;
   #history: DashboardHistory | null = null;
+  #cluster: Cluster | null = null;
+  #nodes: NodeRegistry | null = null;
+  #leases: Leases | null = null;
+  /** Set on stop: the data port's /healthz answers 503 so load balancers move away first. */
+  #health = { draining: false };
 
   private constructor(
     readonly config: ServeConfig,
@@ -78,14 +91,21 @@ export class PlatformNode {
 
   static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
     const state = await Deno.realPath(await ensureDir(config.state));
-    const token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
-    const store = new ResourceStore(`${state}/resources.db`);
-    const bundles = new BundleStore(`${state}/bundles`);
+    const cluster = config.database
+      ? await Cluster.open(config.database, config.nodeName ?? `${Deno.hostname()}:${config.port}`)
+      : null;
+    let token = config.token ?? await loadOrCreateToken(`${state}/admin-token`);
+    if (cluster && !config.token) {
+      await cluster.shareAdminToken(`${state}/admin-token`);
+      token = await loadOrCreateToken(`${state}/admin-token`);
+    }
+    const store = cluster ? cluster.openStore(state) : new ResourceStore(`${state}/resources.db`);
+    const bundles = new BundleStore(`${state}/bundles`, cluster?.bundles);
     const kinds = new KindRegistry();
     kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
     kinds.register(namespaceKind(), configMapKind());
+    if (cluster) kinds.register(nodeKind());
 
-    const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const functionLogs = new LogStore(config.functionLogs, systemClock);
     const accessLog = new AccessLogSwitch(store);
     const revisionLogs = new RevisionLogs(
@@ -96,6 +116,8 @@ export class PlatformNode {
     );
     const tracing = new Tracing(config.tracing);
     const requestMetrics = new RevisionRequestMetrics();
+    const health = { draining: false };
+    const late: { controller?: ServingController; autoscaler?: Autoscaler; nodes?: NodeRegistry } = {};
     const supervisor = await Supervisor.start({
       // Pool hosts keep V8's code cache there: a revision's later instances skip compiling its code.
       denoDir: config.denoDir ?? `${state}/deno-cache`,
@@ -125,9 +147,22 @@ export class PlatformNode {
       log: log.child("serving"),
       now: () => new Date(),
       revisionLimitDefaults: config.revisionLimitDefaults,
+      clusterReplicas: cluster && store instanceof PostgresResourceStore
+        ? clusterReplicaCounter(store.pg, cluster.nodeName, CLUSTER_DEFAULTS.nodeLeaseMs)
+        : undefined,
     };
 
     const demandSources: (() => ExternalDemand[])[] = [];
+    const leases = cluster
+      ? new Leases({
+        sql: cluster.sql,
+        node: cluster.nodeName,
+        names: [...SINGLETON_LEASES],
+        durationMs: CLUSTER_DEFAULTS.leaseDurationMs,
+        renewMs: CLUSTER_DEFAULTS.leaseRenewMs,
+        log: log.child("leases"),
+      })
+      : null;
     const parts: NodeParts = {
       config,
       stateDir: state,
@@ -140,6 +175,8 @@ export class PlatformNode {
       tracing,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
+      claimOnce: cluster ? onceClaimer(cluster.sql, cluster.nodeName) : undefined,
+      holdsLease: leases ? (name) => leases.holds(name) : undefined,
     };
     const extensions: ExtensionHandle[] = [];
     for (const ext of EXTENSIONS) extensions.push(await ext.create(parts));
@@ -149,7 +186,11 @@ export class PlatformNode {
       routes,
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
-      mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
+      mount: (app) => {
+        // For load balancers: no token, and never a function's own path (those match by host first).
+        app.get("/healthz", (c) => health.draining ? c.text("draining", 503) : c.text("ok"));
+        extensions.forEach((ext) => ext.mount?.(app));
+      },
       tracing,
     });
     const dataServer = Deno.serve({
@@ -157,7 +198,7 @@ export class PlatformNode {
       hostname: config.host,
       onListen: () => {},
     }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
-    scheme.port = dataServer.addr.port;
+    scheme.port = config.publicPort ?? dataServer.addr.port;
 
     let pending = new Set<string>();
     const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
@@ -194,7 +235,10 @@ export class PlatformNode {
       metrics: metricsText,
     });
     // The same API over HTTPS for kubectl, which sends a bearer token only over TLS.
-    const tls = await ensureTlsMaterial(`${state}/tls`, ["127.0.0.1", "::1", "localhost", config.adminHost]);
+    const tlsHosts = ["127.0.0.1", "::1", "localhost", config.adminHost];
+    let tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
+    // In a cluster every node's certificate comes from one CA, so one kubeconfig trusts them all.
+    if (await cluster?.shareCa(`${state}/tls`)) tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
     const apiServer = await serveHttps(
       { port: config.apiPort, hostname: config.adminHost, cert: tls.certPem, key: tls.keyPem },
       admin.app.fetch,
@@ -219,6 +263,7 @@ export class PlatformNode {
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
       defaults: config.autoscaler,
       log: log.child("autoscaler"),
+      readyNodes: () => late.nodes?.readyCount ?? 1,
     });
     const controller = late.controller = new ServingController(ctx);
     controller.resyncAll();
@@ -231,6 +276,22 @@ export class PlatformNode {
     node.#tracing = tracing;
     node.#history = history;
     history.start();
+    node.#cluster = cluster;
+    node.#health = health;
+    if (cluster) {
+      node.#nodes = late.nodes = new NodeRegistry({
+        sql: cluster.sql,
+        store,
+        name: cluster.nodeName,
+        host: config.host === "0.0.0.0" ? "127.0.0.1" : config.host,
+        port: dataServer.addr.port,
+        heartbeatIntervalMs: CLUSTER_DEFAULTS.heartbeatIntervalMs,
+        leaseMs: CLUSTER_DEFAULTS.nodeLeaseMs,
+        log: log.child("node"),
+      });
+      await node.#nodes.start();
+      node.#leases = leases;
+    }
 
     const deps = { store, bundles, kinds, log: log.child("functions") };
     for (const name of names) {
@@ -244,6 +305,7 @@ export class PlatformNode {
     for (const source of demandSources) autoscaler.addDemandSource(source);
     autoscaler.start();
     node.#autoscaler = autoscaler;
+    await leases?.start();
     for (const ext of extensions) await ext.start?.();
     if (config.watch) {
       node.#unwatch = watchFunctionDirs(deps, functionsRoot, config.watchDebounceMs, (name, svc) => {
@@ -261,6 +323,13 @@ export class PlatformNode {
   async stop() {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#health.draining = true;
+    if (this.#nodes) {
+      await this.#nodes.stop();
+      await this.#leases?.stop();
+      // Give load balancers' health checks time to see the 503 before the port closes.
+      await new Promise((r) => setTimeout(r, CLUSTER_DEFAULTS.drainNoticeMs));
+    }
     this.#unwatch();
     this.#history?.stop();
     this.#autoscaler?.stop();
@@ -292,6 +361,7 @@ export class PlatformNode {
     // Spans still queued go out now, unless the endpoint keeps us waiting.
     await Promise.race([this.#tracing?.shutdown(), new Promise((r) => setTimeout(r, 2000))]);
     this.store.close();
+    await this.#cluster?.close();
     this.log.info("stopped");
   }
 }

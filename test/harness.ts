@@ -24,6 +24,8 @@ export interface PlatformOptions {
   state?: string;
   env?: Record<string, string>;
   watch?: boolean;
+  /** More command-line flags, e.g. `["--database", url, "--node-name", "n1"]` for cluster mode. */
+  args?: string[];
 }
 
 /**
@@ -92,6 +94,7 @@ export class Platform {
       functionsDir,
     ];
     if (!opts.watch) args.push("--no-watch");
+    args.push(...opts.args ?? []);
     const child = new Deno.Command(Deno.execPath(), {
       args,
       env: { NO_COLOR: "1", ...opts.env },

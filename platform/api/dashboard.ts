@@ -40,6 +40,7 @@ button{font:inherit;padding:.2rem .6rem;border:1px solid #c8ccd1;border-radius:4
 <header><h1>Denative</h1><span id="live">connecting…</span></header>
 <main>
 <div id="err"></div>
+<section id="nodes-panel" hidden><h2>Nodes</h2><div class="scroll"><table id="nodes"><thead><tr><th>Name</th><th>Address</th><th>Ready</th><th>Reason</th></tr></thead><tbody></tbody></table></div></section>
 <section><h2>Services</h2><div class="scroll"><table id="services"><thead><tr><th>Name</th><th>URL</th><th>Latest</th><th>Traffic</th><th>Ready</th></tr></thead><tbody></tbody></table></div></section>
 <section><h2>Revision <select id="rev-select"></select></h2><div id="charts"></div></section>
 <section><h2>Revisions</h2><div class="scroll"><table id="revisions"><thead><tr><th>Name</th><th>Service</th><th>Instances</th><th>Limits</th><th>Req/s (30 s)</th><th>Ready</th><th></th></tr></thead><tbody></tbody></table></div></section>

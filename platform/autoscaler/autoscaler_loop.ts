@@ -15,6 +15,7 @@ import {
   MetricWindow,
   parseAutoscalingSpec,
 } from "./mod.ts";
+import { nodeShare } from "./node_share.ts";
 import type { ResourceStore } from "../store/resource_store.ts";
 import type { Supervisor } from "../supervisor/supervisor.ts";
 import type { RevisionPool } from "../supervisor/revision_pool.ts";
@@ -37,6 +38,8 @@ export interface AutoscalerDeps {
   log: Logger;
   /** @default systemClock */
   clock?: Clock;
+  /** Cluster mode: ready nodes, over which scale bounds are divided (see node_share.ts). @default 1 */
+  readyNodes?: () => number;
 }
 
 export interface ScalerSnapshot {
@@ -245,33 +248,30 @@ export class Autoscaler {
   ) {
     const pool = this.deps.supervisor.pool(scaler.namespace, scaler.name);
     const ready = pool?.readyCount ?? 0;
+    const spec = nodeShare(scaler.spec, this.deps.readyNodes?.() ?? 1);
     let desired: number;
-    if (scaler.spec.class === "hpa") {
-      const d = decideHpa(scaler.hpa!, { readyInstances: ready, usage: scaler.lastUsage }, scaler.spec, now);
+    if (spec.class === "hpa") {
+      const d = decideHpa(scaler.hpa!, { readyInstances: ready, usage: scaler.lastUsage }, spec, now);
       scaler.hpa = d.state;
       desired = d.desired;
       scaler.reason = d.reason;
       scaler.panicking = false;
     } else {
-      const averages = scaler.window.averages(now, scaler.spec);
-      const d = decide(scaler.kpa!, { readyInstances: ready, ...averages, reachable }, scaler.spec, now);
+      const averages = scaler.window.averages(now, spec);
+      const d = decide(scaler.kpa!, { readyInstances: ready, ...averages, reachable }, spec, now);
       scaler.kpa = d.state;
       desired = d.desired;
       scaler.reason = d.reason;
       scaler.panicking = d.panicking;
     }
     if (external && external.instances > desired) {
-      const capped = scaler.spec.maxScale > 0
-        ? Math.min(external.instances, scaler.spec.maxScale)
-        : external.instances;
+      const capped = spec.maxScale > 0 ? Math.min(external.instances, spec.maxScale) : external.instances;
       if (capped > desired) {
         desired = capped;
         scaler.reason = `${capped}: ${external.reason} (above the request-driven decision: ${scaler.reason})`;
       }
     }
-    const floor = pool
-      ? activatorFloor(pool.demand(), pool.spec.containerConcurrency, scaler.spec.maxScale)
-      : 0;
+    const floor = pool ? activatorFloor(pool.demand(), pool.spec.containerConcurrency, spec.maxScale) : 0;
     if (floor > desired) {
       desired = floor;
       scaler.reason = `${floor}: requests held by the activator (above ${scaler.reason})`;
@@ -314,7 +314,9 @@ export class Autoscaler {
       spec,
       window: new MetricWindow(spec.stableWindowMs),
       reading: new MeterReading(),
-      kpa: spec.class === "kpa" ? initialDeciderState(now, spec, ready) : undefined,
+      kpa: spec.class === "kpa"
+        ? initialDeciderState(now, nodeShare(spec, this.deps.readyNodes?.() ?? 1), ready)
+        : undefined,
       hpa: spec.class === "hpa" ? initialHpaState(spec, ready) : undefined,
       lastCpuMicros: null,
       lastSampleAt: now,

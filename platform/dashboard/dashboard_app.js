@@ -206,10 +206,26 @@ async function refresh() {
     eventingItems = lists.flatMap((list, k) => list.items.map((o) => [EVENTING_KINDS[k][0], o]));
     renderEventing();
     renderLogServices();
+    await renderNodes();
     $("#err").textContent = "";
   } catch (e) {
     $("#err").textContent = token ? String(e) : "Open the link deno task serve printed to log in.";
   }
+}
+
+/** Cluster mode (--database) only: the nodes and their heartbeat-driven Ready condition. */
+async function renderNodes() {
+  const nodes = await get("/api/v1/nodes").catch(() => ({ items: [] }));
+  $("#nodes-panel").hidden = nodes.items.length === 0;
+  $("#nodes tbody").innerHTML = nodes.items.map((n) => {
+    const r = ready(n);
+    const ip = (n.status?.addresses ?? []).find((a) => a.type === "InternalIP")?.address ?? "";
+    const port = n.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    return "<tr><td>" + esc(n.metadata.name) + "</td><td>" + esc(port ? ip + ":" + port : ip) +
+      "</td><td class='" +
+      r.status + "'>" + (r.status === "True" ? "Ready" : "NotReady") + "</td><td>" + esc(r.reason ?? "") +
+      "</td></tr>";
+  }).join("");
 }
 
 // ---- charts --------------------------------------------------------------------------------------

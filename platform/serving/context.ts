@@ -16,4 +16,12 @@ export interface ServingContext {
   now: () => Date;
   /** Cluster defaults for `resources.limits` (Knative's config-defaults revision-memory-limit, revision-cpu-limit). */
   revisionLimitDefaults?: { memory?: string; cpu?: string };
+  /**
+   * Cluster mode: records this node's replica counts of a revision and returns the cluster's
+   * totals, which go into the Revision's status (so nodes do not overwrite each other's counts).
+   */
+  clusterReplicas?: (namespace: string, name: string, actual: number, desired: number) => {
+    actual: number;
+    desired: number;
+  };
 }

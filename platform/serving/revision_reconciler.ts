@@ -74,19 +74,26 @@ function setReady(
   conditions = setCondition(conditions, { type: "ContainerHealthy", status, reason, message }, now);
   conditions = setCondition(conditions, { type: "ResourcesAvailable", status, reason, message }, now);
   conditions = setCondition(conditions, { type: "Ready", status, reason, message }, now);
-  const pool = ctx.supervisor.pool(namespace, name);
+  const replicas = replicaCounts(ctx, rev, ctx.supervisor.pool(namespace, name));
   ctx.store.updateStatus<Revision>("Revision", namespace, name, {
     ...current.status,
     observedGeneration: current.metadata.generation,
     conditions,
-    actualReplicas: pool?.readyCount ?? 0,
-    desiredReplicas: pool?.desired ?? 0,
+    actualReplicas: replicas.actual,
+    desiredReplicas: replicas.desired,
   });
 }
 
-function reportReplicas(ctx: ServingContext, rev: Revision, pool: RevisionPool | undefined) {
+/** This node's counts, or in cluster mode the totals over the cluster's nodes. */
+function replicaCounts(ctx: ServingContext, rev: Revision, pool: RevisionPool | undefined) {
   const actual = pool?.readyCount ?? 0;
   const desired = pool?.desired ?? 0;
+  const { namespace, name } = rev.metadata;
+  return ctx.clusterReplicas?.(namespace, name, actual, desired) ?? { actual, desired };
+}
+
+function reportReplicas(ctx: ServingContext, rev: Revision, pool: RevisionPool | undefined) {
+  const { actual, desired } = replicaCounts(ctx, rev, pool);
   const quarantine = pool?.quarantine;
   const quarantined = getCondition(rev, QUARANTINED)?.message;
   if (

@@ -73,8 +73,14 @@ export async function readFunctionDir(dir: string): Promise<BundleFile[]> {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** Where bundles are shared between the nodes of a cluster; the local directory caches them. */
+export interface BundleRemote {
+  upload(digest: string, files: BundleFile[]): Promise<void>;
+  download(digest: string): Promise<BundleFile[] | null>;
+}
+
 export class BundleStore {
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly remote?: BundleRemote) {
     Deno.mkdirSync(root, { recursive: true });
   }
 
@@ -82,7 +88,19 @@ export class BundleStore {
     return `${this.root}/${digest}`;
   }
 
+  /** Whether the bundle is on this node's disk, fetching it from the cluster first when it is not. */
   async has(digest: string): Promise<boolean> {
+    if (await this.#hasLocal(digest)) return true;
+    if (!this.remote || !/^[0-9a-f]{64}$/.test(digest)) return false;
+    const files = await this.remote.download(digest);
+    if (!files) return false;
+    if (await this.#putLocal(files) !== digest) {
+      throw new Error(`bundle ${digest} came back with other content`);
+    }
+    return true;
+  }
+
+  async #hasLocal(digest: string): Promise<boolean> {
     try {
       return (await Deno.stat(`${this.dirOf(digest)}/.complete`)).isFile;
     } catch {
@@ -92,12 +110,18 @@ export class BundleStore {
 
   /** Stores files as a bundle (once; the same content gives the same digest) and returns its digest. */
   async put(files: BundleFile[]): Promise<string> {
+    const digest = await this.#putLocal(files);
+    await this.remote?.upload(digest, files);
+    return digest;
+  }
+
+  async #putLocal(files: BundleFile[]): Promise<string> {
     for (const f of files) {
       const problem = checkBundlePath(f.path);
       if (problem) throw new Error(`bundle file "${f.path}" ${problem}`);
     }
     const digest = await digestFiles(files);
-    if (await this.has(digest)) return digest;
+    if (await this.#hasLocal(digest)) return digest;
     const tmp = `${this.root}/.tmp-${crypto.randomUUID()}`;
     for (const f of files) {
       const target = `${tmp}/${f.path}`;
@@ -109,7 +133,7 @@ export class BundleStore {
       await Deno.rename(tmp, this.dirOf(digest));
     } catch (err) {
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
-      if (!await this.has(digest)) throw err;
+      if (!await this.#hasLocal(digest)) throw err;
     }
     return digest;
   }

@@ -1,11 +1,13 @@
 /**
- * The embedded, persistent resource store (SQLite through `node:sqlite`): Kubernetes-style objects
- * keyed by kind, namespace and name, with generation and resourceVersion kept as Kubernetes does,
- * and an in-process watch that reconcilers and event sources subscribe to.
+ * The resource store: Kubernetes-style objects keyed by kind, namespace and name, with generation
+ * and resourceVersion kept as Kubernetes does, and a watch that reconcilers and event sources
+ * subscribe to. `ResourceStore` is the interface; the embedded default is SQLite (through
+ * `node:sqlite`, this file); cluster mode uses PostgreSQL (postgres_resource_store.ts).
  */
 import { DatabaseSync } from "node:sqlite";
 import type { KObject } from "../resources/meta.ts";
 import { canonicalJson, sameJson } from "./canonical_json.ts";
+export { sameJson };
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
 export interface WatchEvent {
@@ -16,7 +18,33 @@ export interface WatchEvent {
 }
 export type Watcher = (event: WatchEvent) => void;
 
-export class ResourceStore {
+export interface ResourceStore {
+  /** A node-local SQLite database, for other embedded tables (the broker's event log). */
+  readonly db: DatabaseSync;
+  get<T extends KObject = KObject>(kind: string, namespace: string, name: string): T | undefined;
+  list<T extends KObject = KObject>(kind: string, namespace?: string): T[];
+  /**
+   * Creates or replaces an object's metadata and spec. Status is kept from the stored object
+   * (it belongs to the reconcilers); generation moves only when the spec changes.
+   */
+  put<T extends KObject>(obj: T, now?: Date): T;
+  /** Replaces an object's status; a no-op (no event) when nothing changed. */
+  updateStatus<T extends KObject>(
+    kind: string,
+    namespace: string,
+    name: string,
+    status: T["status"],
+  ): T | undefined;
+  /** The newest resourceVersion: every write and delete moves it by one. */
+  readonly version: number;
+  /** Deletes an object; its DELETED event carries a new resourceVersion, as Kubernetes' does. */
+  delete(kind: string, namespace: string, name: string): KObject | undefined;
+  watch(fn: Watcher): () => void;
+  close(): void;
+}
+
+/** The embedded default: `new ResourceStore(path)` opens a SQLite store. */
+export const ResourceStore = class SqliteResourceStore implements ResourceStore {
   #db: DatabaseSync;
   #watchers = new Set<Watcher>();
   #version: number;
@@ -68,18 +96,8 @@ export class ResourceStore {
     const { kind } = obj;
     const { namespace, name } = obj.metadata;
     const old = this.get<T>(kind, namespace, name);
-    const next = structuredClone(obj);
-    const specChanged = !old || !sameJson(specOf(old), specOf(next));
-    next.metadata = {
-      ...next.metadata,
-      uid: old?.metadata.uid ?? crypto.randomUUID(),
-      creationTimestamp: old?.metadata.creationTimestamp ?? now.toISOString(),
-      generation: old ? (old.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1,
-    };
-    if (old?.status !== undefined) next.status = old.status;
-    else if (!old) delete next.status;
-    if (old && sameJson(withoutVersion(old), withoutVersion(next))) return old;
-    return this.#write(next, old);
+    const next = nextObject(old, obj, now);
+    return next === old ? old : this.#write(next, old);
   }
 
   /** Replaces an object's status; a no-op (no event) when nothing changed. */
@@ -166,6 +184,25 @@ export class ResourceStore {
       }
     }
   }
+};
+
+/**
+ * What a put makes of `obj` given the stored `old`: uid, creation time and status kept, generation
+ * moved when the spec changed. Returns `old` itself when nothing would change.
+ */
+export function nextObject<T extends KObject>(old: T | undefined, obj: T, now: Date): T {
+  const next = structuredClone(obj);
+  const specChanged = !old || !sameJson(specOf(old), specOf(next));
+  next.metadata = {
+    ...next.metadata,
+    uid: old?.metadata.uid ?? crypto.randomUUID(),
+    creationTimestamp: old?.metadata.creationTimestamp ?? now.toISOString(),
+    generation: old ? (old.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1,
+  };
+  if (old?.status !== undefined) next.status = old.status;
+  else if (!old) delete next.status;
+  if (old && sameJson(withoutVersion(old), withoutVersion(next))) return old;
+  return next;
 }
 
 /** Everything but metadata and status: what counts as the spec for generation purposes. */

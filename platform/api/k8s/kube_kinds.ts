@@ -4,11 +4,15 @@
  * (as Knative's CRDs declare them). Kinds not listed here are served with plain defaults.
  */
 import type { KindInfo } from "../../resources/kinds.ts";
+import type { KObject } from "../../resources/meta.ts";
+import { nodeStatusText } from "../../cluster/node_kind.ts";
 
 export interface PrinterColumn {
   name: string;
   type: "string" | "integer" | "number" | "boolean" | "date";
   jsonPath: string;
+  /** Computes the cell where no JSONPath can (a Node's Ready/NotReady, as kubectl shows it). */
+  value?: (obj: KObject) => unknown;
 }
 
 export interface KubeKindInfo {
@@ -144,6 +148,16 @@ const KNOWN: Record<string, Partial<KubeKindInfo>> = {
     columns: [{ name: "Type", type: "string", jsonPath: ".type" }, AGE],
   },
   "/configmaps": { shortNames: ["cm"], statusSubresource: false },
+  "/nodes": {
+    shortNames: ["no"],
+    statusSubresource: true,
+    columns: [
+      { name: "Status", type: "string", jsonPath: ".status.conditions", value: nodeStatusText },
+      { name: "Roles", type: "string", jsonPath: ".metadata.labels.roles", value: () => "<none>" },
+      AGE,
+      { name: "Version", type: "string", jsonPath: ".status.nodeInfo.kubeletVersion" },
+    ],
+  },
 };
 
 export function kubeKindInfo(kind: KindInfo): KubeKindInfo {

@@ -53,6 +53,7 @@ function cell(
   steps: ReturnType<typeof parseJsonPath>,
   now: Date,
 ): unknown {
+  if (column.value) return column.value(obj);
   const values = evalJsonPath(obj, steps);
   if (values.length === 0 || values[0] === undefined || values[0] === null) return null;
   const value = values[0];

@@ -11,6 +11,7 @@ import { sourceCommands } from "./source.ts";
 import { exportCommand } from "./export.ts";
 import { kubeconfigCommand } from "./kubeconfig.ts";
 import { logsCommand } from "./logs.ts";
+import { nodeCommands } from "./node.ts";
 
 export const COMMANDS: Command[] = [
   deployCommand,
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   exportCommand,
   kubeconfigCommand,
   logsCommand,
+  ...nodeCommands,
 ];
 
 /** The command groups, by their path, with what `dn --help` says of them. */
@@ -38,6 +40,7 @@ export const GROUPS: Record<string, string> = {
   "source kafka": "Kafka sources: create, list, describe, delete",
   "source github": "GitHub sources (webhooks): create, list, describe, delete",
   "source apiserver": "API server sources (resource changes): create, list, describe, delete",
+  "node": "Platform nodes of a cluster (--database): list",
 };
 
 /** Other words kn accepts for command words (`ksvc`, `ls`, `rm`, plurals). */
@@ -49,6 +52,7 @@ export const ALIASES: Record<string, string> = {
   brokers: "broker",
   triggers: "trigger",
   sources: "source",
+  nodes: "node",
   ls: "list",
   rm: "delete",
 };

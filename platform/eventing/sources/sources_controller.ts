@@ -38,6 +38,10 @@ export interface SourcesControllerDeps {
   /** The form of a sink URL that a function's own fetch can reach (K_SINK). */
   reachableUrl?: (url: string) => string;
   now?: () => Date;
+  /** Cluster mode: true on one node only per key, so each ping tick fires once in the cluster. */
+  claimOnce?: (key: string) => Promise<boolean>;
+  /** Cluster mode: ApiServerSource events are sent by the node holding this lease only. */
+  holdsApiServerLease?: () => boolean;
 }
 
 export class SourcesController {
@@ -110,7 +114,10 @@ export class SourcesController {
     const obj = change.object;
     const { namespace, name } = obj.metadata;
     // Reported first: a binding's write below emits its own change, which must come after this one.
-    this.apiServer.onChange(change);
+    // Every node tracks the sources; only the lease holder reports changes of other kinds.
+    if (obj.kind === "ApiServerSource" || (this.deps.holdsApiServerLease?.() ?? true)) {
+      this.apiServer.onChange(change);
+    }
     try {
       if (obj.kind === "Service" && change.type !== "DELETED") this.bindings.syncService(obj as Service);
       if (obj.kind === "PingSource" && change.type === "DELETED") this.ping.remove(`${namespace}/${name}`);
@@ -181,6 +188,7 @@ export class SourcesController {
     const [ns, name] = key.split("/");
     const source = this.deps.store.get<PingSource>("PingSource", ns, name);
     if (!source) return;
+    if (this.deps.claimOnce && !await this.deps.claimOnce(`ping/${key}/${at.toISOString()}`)) return;
     const event = makePingEvent(source, crypto.randomUUID(), at);
     const result = await deliverFromSource(
       this.deps.sender,

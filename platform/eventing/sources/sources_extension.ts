@@ -30,6 +30,8 @@ export const sourcesExtension: PlatformExtension = {
       reachableUrl: (url) => functionReachableUrl(url, scheme),
       webhookUrl: (ns, name) =>
         `http://${ingressHost(config.host)}:${scheme.port}${gitHubWebhookPath(ns, name)}`,
+      claimOnce: parts.claimOnce,
+      holdsApiServerLease: parts.holdsLease && (() => parts.holdsLease!("apiserversources")),
     });
     return {
       kinds: sourceKinds(),
