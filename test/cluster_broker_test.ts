@@ -61,7 +61,7 @@ postgresTest(
           return res.status === 202 || undefined;
         });
       }
-      await eventually("the probes", async () => sink.at("/all").length >= 3 || undefined);
+      await eventually("the probes", () => Promise.resolve(sink.at("/all").length >= 3 || undefined));
 
       const accepted = new Set<string>();
       let refused = 0;
@@ -102,7 +102,7 @@ postgresTest(
       const delivered = () => new Set(sink.at("/all").map((e) => e.id).filter((id) => accepted.has(id)));
       await eventually(
         "every accepted event delivered",
-        async () => delivered().size === accepted.size || undefined,
+        () => Promise.resolve(delivered().size === accepted.size || undefined),
         60_000,
         250,
       );

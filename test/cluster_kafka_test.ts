@@ -66,11 +66,21 @@ postgresTest(
       };
       const received = () => new Set(sink.at("/kafka").map((e) => JSON.stringify(e.data)));
       await produce(0, 300);
-      await eventually("300 records delivered", async () => received().size >= 300 || undefined, 60_000, 250);
+      await eventually(
+        "300 records delivered",
+        () => Promise.resolve(received().size >= 300 || undefined),
+        60_000,
+        250,
+      );
 
       await nodes[1].kill();
       await produce(300, 300);
-      await eventually("600 records delivered", async () => received().size >= 600 || undefined, 90_000, 250);
+      await eventually(
+        "600 records delivered",
+        () => Promise.resolve(received().size >= 600 || undefined),
+        90_000,
+        250,
+      );
       const copies = sink.at("/kafka").length;
       console.log(
         `600 records produced, ${received().size} delivered, ${copies - received().size} duplicates`,
