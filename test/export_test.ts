@@ -226,7 +226,7 @@ Deno.test("dn export: Knative documents and build contexts whose entrypoints ser
       child.kill("SIGTERM");
       const res = await inFlight;
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { maxInFlight: 1 });
+      assert.deepEqual(await res.json(), { maxInFlight: 1, revision: "slow-00001" });
       const status = await child.output();
       assert.equal(status.code, 0, new TextDecoder().decode(status.stderr));
     });
