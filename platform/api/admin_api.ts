@@ -107,10 +107,14 @@ function parseBundleUpload(text: string): BundleFile[] {
       res: statusBody(400, "BadRequest", "the bundle must be JSON: {files: [{path, data}]}"),
     });
   }
-  if (!Array.isArray(doc.files) || doc.files.length === 0) {
+  // JSON.parse also yields null, numbers and arrays: only an object can hold `files`.
+  if (typeof doc !== "object" || doc === null || !Array.isArray(doc.files) || doc.files.length === 0) {
     throw new HTTPException(422, { res: statusBody(422, "Invalid", "files: must be a non-empty list") });
   }
   return doc.files.map((f, i) => {
+    if (typeof f !== "object" || f === null) {
+      throw new HTTPException(422, { res: statusBody(422, "Invalid", `files[${i}]: must be {path, data}`) });
+    }
     const problem = typeof f.path !== "string" ? "must be a string" : checkBundlePath(f.path);
     if (problem) {
       throw new HTTPException(422, { res: statusBody(422, "Invalid", `files[${i}].path: ${problem}`) });
