@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { type AutoscalerDefaults, DEFAULT_AUTOSCALER_DEFAULTS } from "./autoscaler/autoscaling_spec.ts";
 import { parseDurationMs } from "./autoscaler/duration.ts";
+import { parseByteSize } from "./limits/byte_size.ts";
 
 /** Limits every revision's instances run under, and the supervisor's patience with them. */
 export const INSTANCE_DEFAULTS = {
@@ -30,6 +31,19 @@ export const INSTANCE_DEFAULTS = {
    * full host stays well under maxHostRssMb.
    */
   instancesPerHost: 48,
+} as const;
+
+/** Limits on what clients send to the data, admin and API ports (see platform/limits/). */
+export const REQUEST_LIMITS = {
+  /** A longer request URL (path and query) is refused with 414. */
+  maxUrlBytes: 8 * 1024,
+  /** Header fields larger than this together are refused with 431. */
+  maxHeaderBytes: 32 * 1024,
+  /** Requests in flight on the data port at most; beyond, 503 with Retry-After. */
+  maxConcurrentRequests: 10_000,
+  /** Wrong admin tokens a client may send per window before it gets 429 (even with the right one). */
+  maxFailedLogins: 20,
+  failedLoginWindowMs: 60_000,
 } as const;
 
 /** The Kubernetes-compatible API's watch limits. */
@@ -101,6 +115,11 @@ export interface ServeConfig {
    * `config-nats` ConfigMap and of NatsJetStreamSources without `spec.servers`.
    */
   natsServers: string;
+  /**
+   * The largest request body a revision takes, bytes (`--max-request-body 100Mi`); a Service changes
+   * it with the `denative.dev/max-request-body` annotation on its template. Larger bodies get 413.
+   */
+  maxRequestBodyBytes: number;
 }
 
 /**
@@ -148,6 +167,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   kafkaBootstrapServers: ["127.0.0.1:9092"],
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
+  maxRequestBodyBytes: 100 * 1024 * 1024,
 };
 
 export class ConfigError extends Error {}
@@ -210,6 +230,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "kafka-bootstrap-servers": { type: "string" },
       "host-sharing": { type: "string" },
       "nats-servers": { type: "string" },
+      "max-request-body": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -241,7 +262,15 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     ),
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
     natsServers: pick("nats-servers") ?? d.natsServers,
+    maxRequestBodyBytes: toByteSize("max-request-body", pick("max-request-body"), d.maxRequestBodyBytes),
   };
+}
+
+function toByteSize(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new ConfigError(`--${flag}: "${value}" is not a byte size like 10Mi`);
+  return bytes;
 }
 
 function toHostSharing(value: string | undefined, fallback: HostSharing): HostSharing {

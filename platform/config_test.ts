@@ -48,3 +48,10 @@ Deno.test("the Kubernetes API port is 6443 unless --api-port or DENATIVE_API_POR
   assertEquals(loadServeConfig(["--api-port", "0"], { DENATIVE_API_PORT: "7443" }).apiPort, 0);
   throws(() => loadServeConfig(["--api-port", "https"], {}), /--api-port: "https" is not a port/);
 });
+
+Deno.test("--max-request-body takes a byte size and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).maxRequestBodyBytes, 100 * 1024 * 1024);
+  assertEquals(loadServeConfig(["--max-request-body", "1Mi"], {}).maxRequestBodyBytes, 1024 * 1024);
+  assertEquals(loadServeConfig([], { DENATIVE_MAX_REQUEST_BODY: "500" }).maxRequestBodyBytes, 500);
+  throws(() => loadServeConfig(["--max-request-body", "lots"], {}), ConfigError);
+});

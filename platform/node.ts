@@ -28,6 +28,10 @@ import { serviceUrl } from "./serving/builders.ts";
 import { EXTENSIONS } from "./extensions.ts";
 import { Autoscaler, type ExternalDemand } from "./autoscaler/autoscaler_loop.ts";
 import { autoscalingTemplateValidator } from "./autoscaler/template_validator.ts";
+import { REQUEST_LIMITS } from "./config.ts";
+import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
+import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
+import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
 
 export class PlatformNode {
@@ -68,7 +72,10 @@ export class PlatformNode {
     const store = new ResourceStore(`${state}/resources.db`);
     const bundles = new BundleStore(`${state}/bundles`);
     const kinds = new KindRegistry();
-    kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
+    const autoscalingValidator = autoscalingTemplateValidator(config.autoscaler);
+    kinds.register(
+      ...servingKinds((t) => [...autoscalingValidator(t), ...requestBodyTemplateValidator(t)]),
+    );
     kinds.register(namespaceKind(), configMapKind());
 
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
@@ -114,6 +121,7 @@ export class PlatformNode {
       domain: config.domain,
       poolFor: (ns, rev) => supervisor.pool(ns, rev) ?? poolForRevision(ctx, ns, rev),
       mount: (app) => extensions.forEach((ext) => ext.mount?.(app)),
+      limits: dataPlaneLimits(store, config),
     });
     const dataServer = Deno.serve({
       port: config.port,
@@ -127,6 +135,10 @@ export class PlatformNode {
     const names = await findFunctionDirs(functionsRoot);
     pending = new Set(names);
     const admin = createAdminApi({
+      loginThrottle: new FailedLoginThrottle({
+        maxFailures: REQUEST_LIMITS.maxFailedLogins,
+        windowMs: REQUEST_LIMITS.failedLoginWindowMs,
+      }),
       store,
       bundles,
       kinds,
@@ -158,7 +170,7 @@ export class PlatformNode {
     // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
     const adminServer = Deno.serve(
       { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
-      admin.app.fetch,
+      (req, info) => admin.app.fetch(req, { remoteAddr: info.remoteAddr }),
     );
 
     const autoscaler = late.autoscaler = new Autoscaler({
@@ -238,4 +250,13 @@ function settled(svc: Service | undefined): boolean {
 async function ensureDir(path: string): Promise<string> {
   await Deno.mkdir(path, { recursive: true });
   return path;
+}
+
+function dataPlaneLimits(store: ResourceStore, config: ServeConfig) {
+  const bodyLimits = new RevisionBodyLimits(store, config.maxRequestBodyBytes);
+  return {
+    head: REQUEST_LIMITS,
+    maxConcurrentRequests: REQUEST_LIMITS.maxConcurrentRequests,
+    bodyLimitFor: (namespace: string, revision: string) => bodyLimits.limitFor(namespace, revision),
+  };
 }

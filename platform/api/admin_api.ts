@@ -19,6 +19,9 @@ import { timingSafeEqual } from "./timing_safe_equal.ts";
 import { statusBody } from "./status_body.ts";
 import { dashboardPage } from "./dashboard.ts";
 import { mountKubeApi } from "./k8s/kube_api.ts";
+import { REQUEST_LIMITS } from "../config.ts";
+import { headProblem } from "../limits/request_head_limits.ts";
+import type { FailedLoginThrottle } from "../limits/failed_login_throttle.ts";
 
 export interface AdminApiDeps {
   store: ResourceStore;
@@ -29,6 +32,8 @@ export interface AdminApiDeps {
   healthy: () => boolean;
   /** Prometheus text exposition. */
   metrics: () => string;
+  /** Refuses clients that sent too many wrong tokens (429); none when absent. */
+  loginThrottle?: FailedLoginThrottle;
 }
 
 export interface AdminApi {
@@ -46,13 +51,31 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
     return statusBody(500, "InternalError", "internal error; see the platform log");
   });
 
+  app.use("*", async (c, next) => {
+    const problem = headProblem(c.req.raw, REQUEST_LIMITS);
+    if (problem) return statusBody(problem.status, "RequestTooLarge", problem.message);
+    return await next();
+  });
+
   app.get("/healthz", (c) => deps.healthy() ? c.text("ok") : c.text("deploying functions", 503));
   app.get("/", (c) => c.html(dashboardPage()));
 
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const client = clientAddress(c.env);
+    const wait = deps.loginThrottle?.retryAfterSeconds(client) ?? 0;
+    if (wait > 0) {
+      const res = statusBody(
+        429,
+        "TooManyRequests",
+        `too many wrong tokens from ${client}; retry in ${wait} s`,
+      );
+      res.headers.set("retry-after", String(wait));
+      return res;
+    }
     if (!given || !timingSafeEqual(given, deps.token)) {
+      deps.loginThrottle?.recordFailure(client);
       return statusBody(401, "Unauthorized", "missing or wrong bearer token (see <state>/admin-token)");
     }
     return await next();
@@ -87,6 +110,14 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   app.notFound(() => statusBody(404, "NotFound", "no such path on the admin API"));
 
   return { app, close: () => kube.close() };
+}
+
+/** The client's address: Deno.serve's `remoteAddr` (admin port) or node's socket (API port). */
+function clientAddress(env: unknown): string {
+  const e = env as
+    | { remoteAddr?: { hostname?: string }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
+  return e?.remoteAddr?.hostname ?? e?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 async function readBody(req: Request): Promise<string> {

@@ -8,6 +8,7 @@ import type { RouteTable } from "./route_table.ts";
 import { matchHost } from "./host_match.ts";
 import type { BackendLookup } from "./revision_backend.ts";
 import { errorResponse } from "../http/error_response.ts";
+import { type DataPlaneLimits, dispatchWithinBodyLimit, requestGuard } from "../limits/data_plane_limits.ts";
 
 export interface DataPlaneDeps {
   routes: RouteTable;
@@ -16,6 +17,8 @@ export interface DataPlaneDeps {
   poolFor: BackendLookup;
   /** Other data-plane handlers (broker ingress, webhooks), tried when no Service matches. */
   mount?: (app: Hono<DataPlaneEnv>) => void;
+  /** Input limits (head size, requests in flight, body size per revision); none when absent. */
+  limits?: DataPlaneLimits;
 }
 
 export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
@@ -23,6 +26,8 @@ export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
 export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
   const app = new Hono<DataPlaneEnv>();
   const exists = (ns: string, svc: string) => deps.routes.has(ns, svc);
+  const limits = deps.limits;
+  if (limits) app.use("*", requestGuard(limits));
 
   async function forward(
     request: Request,
@@ -42,7 +47,12 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     }
     const pool = await deps.poolFor(namespace, revision);
     if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
-    return pool.dispatch(request, url, remote?.hostname);
+    if (!limits) return pool.dispatch(request, url, remote?.hostname);
+    return dispatchWithinBodyLimit(
+      request,
+      limits.bodyLimitFor(namespace, revision),
+      (r) => pool.dispatch(r, url, remote?.hostname),
+    );
   }
 
   app.use("*", async (c, next) => {
