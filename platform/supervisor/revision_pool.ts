@@ -174,6 +174,10 @@ export class RevisionPool implements RevisionBackend {
     this.#activator.refuseAll(() => errorResponse(503, "the revision is shutting down"));
     const until = this.deps.clock.now() + graceMs;
     while (this.inFlight > 0 && this.deps.clock.now() < until) await this.deps.clock.sleep(50);
+    // What is still running when the grace ends is answered, never left hanging.
+    for (const relay of [...this.#relays.values()]) {
+      relay.fail(503, `revision "${this.spec.revision}" stopped`);
+    }
     this.#timeouts.clear();
     this.#instances.stopAll();
   }
