@@ -62,7 +62,9 @@ Deno.test("FrameReader returns the frames written, whatever the socket reads spl
 
 // What HTTP allows in a header value: visible ASCII, spaces and tabs inside, obs-text.
 const headerValue = fc.string({ unit: fc.constantFrom(...'ab:,; \t=/"x\u00e9'.split("")) })
-  .map((v) => v.trim());
+  .map((v) => v.trim())
+  // An empty value joined to another ("a, ") loses its trailing space in Headers: not a wire change.
+  .filter((v) => v.length > 0);
 const headerName = fc.stringMatching(/^[a-z0-9!#$%&'*+.^_`|~-]{1,20}$/);
 
 Deno.test("request and response heads survive the text encoding, with inline bodies", () => {
