@@ -120,6 +120,16 @@ export interface ServeConfig {
    * it with the `denative.dev/max-request-body` annotation on its template. Larger bodies get 413.
    */
   maxRequestBodyBytes: number;
+  /**
+   * More hosts (`host` or `host:port`, comma-separated) functions may not reach (`--deny-net`), added to
+   * the platform's own ports and the local service ports (platform/supervisor/network_policy.ts).
+   */
+  denyNet: string[];
+  /**
+   * Entries taken off that list for every function (`--allow-net 127.0.0.1:9092`), e.g. for functions
+   * that use the local Kafka themselves (the danmaku showcase). Exact entries only.
+   */
+  allowNet: string[];
 }
 
 /**
@@ -168,6 +178,8 @@ export const SERVE_DEFAULTS: ServeConfig = {
   hostSharing: "namespace",
   natsServers: "nats://127.0.0.1:4222",
   maxRequestBodyBytes: 100 * 1024 * 1024,
+  denyNet: [],
+  allowNet: [],
 };
 
 export class ConfigError extends Error {}
@@ -231,6 +243,8 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "host-sharing": { type: "string" },
       "nats-servers": { type: "string" },
       "max-request-body": { type: "string" },
+      "deny-net": { type: "string" },
+      "allow-net": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -263,7 +277,17 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     hostSharing: toHostSharing(pick("host-sharing"), d.hostSharing),
     natsServers: pick("nats-servers") ?? d.natsServers,
     maxRequestBodyBytes: toByteSize("max-request-body", pick("max-request-body"), d.maxRequestBodyBytes),
+    denyNet: toHostList("deny-net", pick("deny-net"), d.denyNet),
+    allowNet: toHostList("allow-net", pick("allow-net"), d.allowNet),
   };
+}
+
+function toHostList(flag: string, value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  const hosts = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = hosts.find((h) => !/^(\[[0-9a-fA-F:.]+\]|[^\s,:/\[\]]+)(:\d{1,5})?$/.test(h));
+  if (bad !== undefined) throw new ConfigError(`--${flag}: "${bad}" is not a host or host:port`);
+  return hosts;
 }
 
 function toByteSize(flag: string, value: string | undefined, fallback: number): number {

@@ -55,3 +55,18 @@ Deno.test("--max-request-body takes a byte size and refuses anything else", () =
   assertEquals(loadServeConfig([], { DENATIVE_MAX_REQUEST_BODY: "500" }).maxRequestBodyBytes, 500);
   throws(() => loadServeConfig(["--max-request-body", "lots"], {}), ConfigError);
 });
+
+Deno.test("--deny-net takes hosts and host:port entries and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).denyNet, []);
+  assertEquals(loadServeConfig(["--deny-net", "10.0.0.5, db.internal:5433,[::1]:8000"], {}).denyNet, [
+    "10.0.0.5",
+    "db.internal:5433",
+    "[::1]:8000",
+  ]);
+  throws(() => loadServeConfig(["--deny-net", "http://x/"], {}), ConfigError);
+});
+
+Deno.test("--allow-net takes host:port entries", () => {
+  assertEquals(loadServeConfig(["--allow-net", "127.0.0.1:9092"], {}).allowNet, ["127.0.0.1:9092"]);
+  throws(() => loadServeConfig(["--allow-net", "a b"], {}), ConfigError);
+});

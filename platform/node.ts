@@ -32,6 +32,7 @@ import { REQUEST_LIMITS } from "./config.ts";
 import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
 import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
 import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
+import { deniedNetwork } from "./supervisor/network_policy.ts";
 import type { ExtensionHandle, NodeParts } from "./extension.ts";
 
 export class PlatformNode {
@@ -81,6 +82,12 @@ export class PlatformNode {
     const late: { controller?: ServingController; autoscaler?: Autoscaler } = {};
     const supervisor = await Supervisor.start({
       denoDir: config.denoDir,
+      denyNet: deniedNetwork({
+        platformPorts: [config.adminPort, config.apiPort],
+        platformServers: config.kafkaBootstrapServers,
+        extra: config.denyNet,
+        allow: config.allowNet,
+      }),
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       onScaleChange: (ns, rev) => late.controller?.enqueue("Revision", ns, rev),

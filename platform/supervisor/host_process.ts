@@ -19,6 +19,8 @@ export interface HostSpawnOptions {
   limits: HostLimits;
   /** Where Deno caches npm packages, so functions' `npm:` imports resolve like the platform's. */
   denoDir?: string;
+  /** `--deny-net` entries: what functions may not reach (see network_policy.ts). */
+  denyNet?: string[];
   log: Logger;
 }
 
@@ -85,6 +87,7 @@ export class HostProcess {
         "--no-prompt",
         "--unstable-worker-options",
         "--allow-net",
+        ...(opts.denyNet?.length ? [`--deny-net=${opts.denyNet.join(",")}`] : []),
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
         `--allow-write=${sock}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,

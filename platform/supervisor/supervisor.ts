@@ -10,6 +10,8 @@ import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.t
 
 export interface SupervisorOptions {
   denoDir?: string;
+  /** What functions may not reach on the network (`--deny-net` of the pool hosts). */
+  denyNet?: string[];
   log: Logger;
   limits?: Partial<typeof INSTANCE_DEFAULTS>;
   /** Which revisions share a pool host process. */
@@ -53,6 +55,7 @@ export class Supervisor {
       listener: this.listener,
       limits: { maxHeapMb: this.limits.maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
+      denyNet: this.opts.denyNet,
       log: this.opts.log.child("host"),
     });
   }
