@@ -17,6 +17,7 @@ import {
 } from "../store/bundle_store.ts";
 import { timingSafeEqual } from "./timing_safe_equal.ts";
 import { statusBody } from "./status_body.ts";
+import { isDiskFull } from "../http/disk_full.ts";
 import { dashboardPage } from "./dashboard.ts";
 import { mountKubeApi } from "./k8s/kube_api.ts";
 import { REQUEST_LIMITS } from "../config.ts";
@@ -47,6 +48,14 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.onError((err) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (isDiskFull(err)) {
+      console.error("admin API: the state directory's disk is full:", (err as Error).message);
+      return statusBody(
+        507,
+        "InsufficientStorage",
+        "the state directory's disk is full; nothing was changed",
+      );
+    }
     console.error("admin API error:", err);
     return statusBody(500, "InternalError", "internal error; see the platform log");
   });
