@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { type AutoscalerDefaults, DEFAULT_AUTOSCALER_DEFAULTS } from "./autoscaler/autoscaling_spec.ts";
 import { parseDurationMs } from "./autoscaler/duration.ts";
 import { cpuLimitProblem, memoryLimitProblem } from "./resources/quantity.ts";
+import { parseByteSize } from "./limits/byte_size.ts";
 
 /** Limits every revision's instances run under, and the supervisor's patience with them. */
 export const INSTANCE_DEFAULTS = {
@@ -38,6 +39,19 @@ export const INSTANCE_DEFAULTS = {
   /** After a rollout (or on shutdown), how long old sockets stay open before they are closed with 1001, ms. */
   webSocketCloseGraceMs: 10_000,
 };
+
+/** Limits on what clients send to the data, admin and API ports (see platform/limits/). */
+export const REQUEST_LIMITS = {
+  /** A longer request URL (path and query) is refused with 414. */
+  maxUrlBytes: 8 * 1024,
+  /** Header fields larger than this together are refused with 431. */
+  maxHeaderBytes: 32 * 1024,
+  /** Requests in flight on the data port at most; beyond, 503 with Retry-After. */
+  maxConcurrentRequests: 10_000,
+  /** Wrong admin tokens a client may send per window before it gets 429 (even with the right one). */
+  maxFailedLogins: 20,
+  failedLoginWindowMs: 60_000,
+} as const;
 
 /** The Kubernetes-compatible API's watch limits. */
 export const KUBE_API_DEFAULTS = {
@@ -169,6 +183,21 @@ export interface ServeConfig {
    * the data port (every node of a cluster must show the same URLs). Default: the data port.
    */
   publicPort?: number;
+  /**
+   * The largest request body a revision takes, bytes (`--max-request-body 100Mi`); a Service changes
+   * it with the `denative.dev/max-request-body` annotation on its template. Larger bodies get 413.
+   */
+  maxRequestBodyBytes: number;
+  /**
+   * More hosts (`host` or `host:port`, comma-separated) functions may not reach (`--deny-net`), added to
+   * the platform's own ports and the local service ports (platform/supervisor/network_policy.ts).
+   */
+  denyNet: string[];
+  /**
+   * Entries taken off that list for every function (`--allow-net 127.0.0.1:9092`), e.g. for functions
+   * that use the local Kafka themselves (the danmaku showcase). Exact entries only.
+   */
+  allowNet: string[];
 }
 
 /** Cluster mode's timings. */
@@ -233,6 +262,9 @@ export const SERVE_DEFAULTS: ServeConfig = {
   revisionLimitDefaults: {},
   functionLogs: FUNCTION_LOG_DEFAULTS,
   tracing: TRACING_DEFAULTS,
+  maxRequestBodyBytes: 100 * 1024 * 1024,
+  denyNet: [],
+  allowNet: [],
 };
 
 export class ConfigError extends Error {}
@@ -306,6 +338,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       database: { type: "string" },
       "node-name": { type: "string" },
       "public-port": { type: "string" },
+      "max-request-body": { type: "string" },
+      "deny-net": { type: "string" },
+      "allow-net": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -354,6 +389,9 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     database: toDatabaseUrl(pick("database")),
     nodeName: pick("node-name") || undefined,
     publicPort: pick("public-port") ? toPort("public-port", pick("public-port"), 0) : undefined,
+    maxRequestBodyBytes: toByteSize("max-request-body", pick("max-request-body"), d.maxRequestBodyBytes),
+    denyNet: toHostList("deny-net", pick("deny-net"), d.denyNet),
+    allowNet: toHostList("allow-net", pick("allow-net"), d.allowNet),
   };
 }
 
@@ -399,6 +437,21 @@ function toDuration(flag: string, value: string | undefined, fallback: number): 
   const ms = parseDurationMs(value);
   if (ms === null || ms < 0) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30s or 1m`);
   return ms;
+}
+
+function toHostList(flag: string, value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  const hosts = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = hosts.find((h) => !/^(\[[0-9a-fA-F:.]+\]|[^\s,:/\[\]]+)(:\d{1,5})?$/.test(h));
+  if (bad !== undefined) throw new ConfigError(`--${flag}: "${bad}" is not a host or host:port`);
+  return hosts;
+}
+
+function toByteSize(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new ConfigError(`--${flag}: "${value}" is not a byte size like 10Mi`);
+  return bytes;
 }
 
 function toHostSharing(value: string | undefined, fallback: HostSharing): HostSharing {

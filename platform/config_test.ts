@@ -86,3 +86,25 @@ Deno.test("--database takes a postgres:// URL (or DENATIVE_DATABASE) and refuses
   assertEquals(loadServeConfig(["--node-name", "n1"], {}).nodeName, "n1");
   throws(() => loadServeConfig(["--database", "mysql://x"], {}), ConfigError);
 });
+
+Deno.test("--max-request-body takes a byte size and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).maxRequestBodyBytes, 100 * 1024 * 1024);
+  assertEquals(loadServeConfig(["--max-request-body", "1Mi"], {}).maxRequestBodyBytes, 1024 * 1024);
+  assertEquals(loadServeConfig([], { DENATIVE_MAX_REQUEST_BODY: "500" }).maxRequestBodyBytes, 500);
+  throws(() => loadServeConfig(["--max-request-body", "lots"], {}), ConfigError);
+});
+
+Deno.test("--deny-net takes hosts and host:port entries and refuses anything else", () => {
+  assertEquals(loadServeConfig([], {}).denyNet, []);
+  assertEquals(loadServeConfig(["--deny-net", "10.0.0.5, db.internal:5433,[::1]:8000"], {}).denyNet, [
+    "10.0.0.5",
+    "db.internal:5433",
+    "[::1]:8000",
+  ]);
+  throws(() => loadServeConfig(["--deny-net", "http://x/"], {}), ConfigError);
+});
+
+Deno.test("--allow-net takes host:port entries", () => {
+  assertEquals(loadServeConfig(["--allow-net", "127.0.0.1:9092"], {}).allowNet, ["127.0.0.1:9092"]);
+  throws(() => loadServeConfig(["--allow-net", "a b"], {}), ConfigError);
+});

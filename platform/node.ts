@@ -49,6 +49,11 @@ import { clusterReplicaCounter } from "./cluster/cluster_replicas.ts";
 import { onceClaimer } from "./cluster/once_claims.ts";
 import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
 import { CLUSTER_DEFAULTS } from "./config.ts";
+import { REQUEST_LIMITS } from "./config.ts";
+import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
+import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
+import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
+import { deniedNetwork } from "./supervisor/network_policy.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -102,7 +107,10 @@ export class PlatformNode {
     const store = cluster ? cluster.openStore(state) : new ResourceStore(`${state}/resources.db`);
     const bundles = new BundleStore(`${state}/bundles`, cluster?.bundles);
     const kinds = new KindRegistry();
-    kinds.register(...servingKinds(autoscalingTemplateValidator(config.autoscaler)));
+    const autoscalingValidator = autoscalingTemplateValidator(config.autoscaler);
+    kinds.register(
+      ...servingKinds((t) => [...autoscalingValidator(t), ...requestBodyTemplateValidator(t)]),
+    );
     kinds.register(namespaceKind(), configMapKind());
     if (cluster) kinds.register(nodeKind());
 
@@ -129,6 +137,12 @@ export class PlatformNode {
           if (tracing.enabled) traceRequestDone(tracing, spec.revision, done);
         },
       },
+      denyNet: deniedNetwork({
+        platformPorts: [config.adminPort, config.apiPort],
+        platformServers: config.kafkaBootstrapServers,
+        extra: config.denyNet,
+        allow: config.allowNet,
+      }),
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
@@ -192,6 +206,7 @@ export class PlatformNode {
         extensions.forEach((ext) => ext.mount?.(app));
       },
       tracing,
+      limits: dataPlaneLimits(store, config),
     });
     const dataServer = Deno.serve({
       port: config.port,
@@ -220,6 +235,10 @@ export class PlatformNode {
         intervalMs: DASHBOARD_DEFAULTS.sampleIntervalMs,
         traceUi: tracing.enabled ? new URL("/zipkin/", config.tracing.zipkinEndpoint).href : undefined,
       },
+      loginThrottle: new FailedLoginThrottle({
+        maxFailures: REQUEST_LIMITS.maxFailedLogins,
+        windowMs: REQUEST_LIMITS.failedLoginWindowMs,
+      }),
       store,
       bundles,
       kinds,
@@ -254,7 +273,7 @@ export class PlatformNode {
     // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
     const adminServer = Deno.serve(
       { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
-      admin.app.fetch,
+      (req, info) => admin.app.fetch(req, { remoteAddr: info.remoteAddr }),
     );
 
     const autoscaler = late.autoscaler = new Autoscaler({
@@ -375,4 +394,13 @@ function settled(svc: Service | undefined): boolean {
 async function ensureDir(path: string): Promise<string> {
   await Deno.mkdir(path, { recursive: true });
   return path;
+}
+
+function dataPlaneLimits(store: ResourceStore, config: ServeConfig) {
+  const bodyLimits = new RevisionBodyLimits(store, config.maxRequestBodyBytes);
+  return {
+    head: REQUEST_LIMITS,
+    maxConcurrentRequests: REQUEST_LIMITS.maxConcurrentRequests,
+    bodyLimitFor: (namespace: string, revision: string) => bodyLimits.limitFor(namespace, revision),
+  };
 }

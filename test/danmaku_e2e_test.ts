@@ -64,6 +64,8 @@ Deno.test({
       web = await webFunction(topics);
       platform = await Platform.start({
         functions: { "danmaku-web": web, "danmaku-processor": `${EXAMPLES}/danmaku-processor` },
+        // The web function talks to Kafka itself, which the network policy denies by default.
+        env: { DENATIVE_ALLOW_NET: [...new Set([...brokers, "127.0.0.1:9092"])].join(",") },
       });
       const p = platform;
       await t.step(

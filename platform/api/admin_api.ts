@@ -17,6 +17,7 @@ import {
 } from "../store/bundle_store.ts";
 import { timingSafeEqual } from "./timing_safe_equal.ts";
 import { statusBody } from "./status_body.ts";
+import { isDiskFull } from "../http/disk_full.ts";
 import { dashboardPage } from "./dashboard.ts";
 import { mountKubeApi } from "./k8s/kube_api.ts";
 import type { LogStore } from "../logs/log_store.ts";
@@ -27,6 +28,9 @@ import {
   mountDashboardAssets,
   mountDashboardData,
 } from "../dashboard/dashboard_routes.ts";
+import { REQUEST_LIMITS } from "../config.ts";
+import { headProblem } from "../limits/request_head_limits.ts";
+import type { FailedLoginThrottle } from "../limits/failed_login_throttle.ts";
 
 export interface AdminApiDeps {
   store: ResourceStore;
@@ -41,6 +45,8 @@ export interface AdminApiDeps {
   logs?: LogStore;
   /** The dashboard's chart history and live points. */
   dashboard?: DashboardData;
+  /** Refuses clients that sent too many wrong tokens (429); none when absent. */
+  loginThrottle?: FailedLoginThrottle;
 }
 
 export interface AdminApi {
@@ -54,8 +60,22 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
 
   app.onError((err) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (isDiskFull(err)) {
+      console.error("admin API: the state directory's disk is full:", (err as Error).message);
+      return statusBody(
+        507,
+        "InsufficientStorage",
+        "the state directory's disk is full; nothing was changed",
+      );
+    }
     console.error("admin API error:", err);
     return statusBody(500, "InternalError", "internal error; see the platform log");
+  });
+
+  app.use("*", async (c, next) => {
+    const problem = headProblem(c.req.raw, REQUEST_LIMITS);
+    if (problem) return statusBody(problem.status, "RequestTooLarge", problem.message);
+    return await next();
   });
 
   app.get("/healthz", (c) => deps.healthy() ? c.text("ok") : c.text("deploying functions", 503));
@@ -65,7 +85,19 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   app.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const client = clientAddress(c.env);
+    const wait = deps.loginThrottle?.retryAfterSeconds(client) ?? 0;
+    if (wait > 0) {
+      const res = statusBody(
+        429,
+        "TooManyRequests",
+        `too many wrong tokens from ${client}; retry in ${wait} s`,
+      );
+      res.headers.set("retry-after", String(wait));
+      return res;
+    }
     if (!given || !timingSafeEqual(given, deps.token)) {
+      deps.loginThrottle?.recordFailure(client);
       return statusBody(401, "Unauthorized", "missing or wrong bearer token (see <state>/admin-token)");
     }
     return await next();
@@ -112,6 +144,14 @@ export function createAdminApi(deps: AdminApiDeps): AdminApi {
   };
 }
 
+/** The client's address: Deno.serve's `remoteAddr` (admin port) or node's socket (API port). */
+function clientAddress(env: unknown): string {
+  const e = env as
+    | { remoteAddr?: { hostname?: string }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
+  return e?.remoteAddr?.hostname ?? e?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
 async function readBody(req: Request): Promise<string> {
   const len = Number(req.headers.get("content-length") ?? 0);
   if (len > MAX_BUNDLE_BYTES * 2) {
@@ -130,10 +170,14 @@ function parseBundleUpload(text: string): BundleFile[] {
       res: statusBody(400, "BadRequest", "the bundle must be JSON: {files: [{path, data}]}"),
     });
   }
-  if (!Array.isArray(doc.files) || doc.files.length === 0) {
+  // JSON.parse also yields null, numbers and arrays: only an object can hold `files`.
+  if (typeof doc !== "object" || doc === null || !Array.isArray(doc.files) || doc.files.length === 0) {
     throw new HTTPException(422, { res: statusBody(422, "Invalid", "files: must be a non-empty list") });
   }
   return doc.files.map((f, i) => {
+    if (typeof f !== "object" || f === null) {
+      throw new HTTPException(422, { res: statusBody(422, "Invalid", `files[${i}]: must be {path, data}`) });
+    }
     const problem = typeof f.path !== "string" ? "must be a string" : checkBundlePath(f.path);
     if (problem) {
       throw new HTTPException(422, { res: statusBody(422, "Invalid", `files[${i}].path: ${problem}`) });

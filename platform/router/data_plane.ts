@@ -10,6 +10,7 @@ import type { BackendLookup } from "./revision_backend.ts";
 import { errorResponse } from "../http/error_response.ts";
 import { type Span, SpanKind, type Tracing } from "../tracing/tracing.ts";
 import { markTraced } from "../tracing/request_spans.ts";
+import { type DataPlaneLimits, dispatchWithinBodyLimit, requestGuard } from "../limits/data_plane_limits.ts";
 
 export interface DataPlaneDeps {
   routes: RouteTable;
@@ -20,6 +21,8 @@ export interface DataPlaneDeps {
   mount?: (app: Hono<DataPlaneEnv>) => void;
   /** Spans for ingress, routing and each revision's handling, when tracing is on. */
   tracing?: Tracing;
+  /** Input limits (head size, requests in flight, body size per revision); none when absent. */
+  limits?: DataPlaneLimits;
 }
 
 export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
@@ -27,6 +30,8 @@ export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
 export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
   const app = new Hono<DataPlaneEnv>();
   const exists = (ns: string, svc: string) => deps.routes.has(ns, svc);
+  const limits = deps.limits;
+  if (limits) app.use("*", requestGuard(limits));
 
   async function forward(
     request: Request,
@@ -86,7 +91,15 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     // Awaited only when it is a promise (after a restart): the usual lookup costs no microtask turn.
     const pool = found instanceof Promise ? await found : found;
     if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
-    if (!ingress) return pool.dispatch(request, url, remote?.hostname);
+    const dispatch = (r: Request) =>
+      limits
+        ? dispatchWithinBodyLimit(
+          r,
+          limits.bodyLimitFor(namespace, revision),
+          (x) => pool.dispatch(x, url, remote?.hostname),
+        )
+        : pool.dispatch(r, url, remote?.hostname);
+    if (!ingress) return dispatch(request);
     // The function sees this span as its parent (traceparent in its request headers).
     const tracing = deps.tracing!;
     const handling = tracing.start(`handle ${revision}`, ingress, SpanKind.CLIENT, {
@@ -98,7 +111,7 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     const traced = new Request(request, { headers });
     markTraced(traced, handling);
     try {
-      const response = await pool.dispatch(traced, url, remote?.hostname);
+      const response = await dispatch(traced);
       handling.setAttribute("http.status_code", response.status);
       return response;
     } finally {

@@ -14,7 +14,13 @@ export const QUARANTINED = "Quarantined";
 export async function reconcileRevision(ctx: ServingContext, namespace: string, name: string) {
   const rev = ctx.store.get<Revision>("Revision", namespace, name);
   if (!rev) {
-    await ctx.supervisor.removePool(namespace, name);
+    // A deleted revision's requests in flight finish first (they cannot outlive its timeout). The
+    // pool leaves the supervisor at once; its drain runs on without holding up other reconciles.
+    const pool = ctx.supervisor.pool(namespace, name);
+    const graceMs = (pool?.spec.timeoutSeconds ?? 0) * 1000;
+    ctx.supervisor.removePool(namespace, name, graceMs).catch((err) =>
+      ctx.log.warn(`revision "${name}" did not stop cleanly: ${(err as Error).message}`)
+    );
     return;
   }
   const ready = getCondition(rev, "Ready");

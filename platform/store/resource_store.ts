@@ -133,12 +133,21 @@ export const ResourceStore = class SqliteResourceStore implements ResourceStore 
       this.#saveVersion();
       this.#db.exec("COMMIT");
     } catch (err) {
-      this.#db.exec("ROLLBACK");
+      this.#rollback();
       throw err;
     }
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(this.#version) } };
     this.#emit({ type: "DELETED", object: gone });
     return gone;
+  }
+
+  /**
+   * Undoes a failed write and its version step. SQLite has already rolled back after some errors
+   * (a full disk), and a second ROLLBACK would throw and hide the real error.
+   */
+  #rollback() {
+    this.#version--;
+    if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
   }
 
   watch(fn: Watcher): () => void {
@@ -162,7 +171,7 @@ export const ResourceStore = class SqliteResourceStore implements ResourceStore 
       this.#saveVersion();
       this.#db.exec("COMMIT");
     } catch (err) {
-      this.#db.exec("ROLLBACK");
+      this.#rollback();
       throw err;
     }
     this.#emit(old ? { type: "MODIFIED", object: obj, old } : { type: "ADDED", object: obj });

@@ -11,6 +11,8 @@ import type { Bytes, Frame } from "../../runtime/protocol.ts";
 import { openRuntimeDir } from "./runtime_dir.ts";
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** A Hello is a few dozen bytes; a connection that sends more before one is dropped (no buffering gigabytes). */
+export const MAX_HANDSHAKE_BYTES = 16 * 1024;
 
 export interface HostConnection {
   conn: Deno.Conn;
@@ -88,10 +90,13 @@ export class HostListener {
         conn.close();
       } catch { /* closed */ }
     }, HANDSHAKE_TIMEOUT_MS);
+    let received = 0;
     try {
       while (true) {
         const n = await conn.read(buf);
         if (n === null) break;
+        received += n;
+        if (received > MAX_HANDSHAKE_BYTES) break;
         const frames = reader.push(buf.subarray(0, n) as Bytes);
         if (frames.length === 0) continue;
         const [hello, ...leftover] = frames;

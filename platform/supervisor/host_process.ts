@@ -28,6 +28,8 @@ export interface HostSpawnOptions {
   limits: HostLimits;
   /** Where Deno caches npm packages, so functions' `npm:` imports resolve like the platform's. */
   denoDir?: string;
+  /** `--deny-net` entries: what functions may not reach (see network_policy.ts). */
+  denyNet?: string[];
   log: Logger;
 }
 
@@ -95,6 +97,7 @@ export class HostProcess {
         "--cached-only",
         "--unstable-worker-options",
         "--allow-net",
+        ...(opts.denyNet?.length ? [`--deny-net=${opts.denyNet.join(",")}`] : []),
         `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock].join(",")}`,
         // The slots root: its workers' emptyDirs are there (each worker may write only its own).
         `--allow-write=${sock},${opts.listener.slotsRoot}`,

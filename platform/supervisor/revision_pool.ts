@@ -277,6 +277,10 @@ export class RevisionPool implements RevisionBackend {
       const closing = this.deps.clock.now() + SOCKET_CLOSE_WAIT_MS;
       while (this.openSockets > 0 && this.deps.clock.now() < closing) await this.deps.clock.sleep(20);
     }
+    // What is still running when the grace ends is answered, never left hanging.
+    for (const relay of [...this.#relays.values()]) {
+      relay.fail(503, `revision "${this.spec.revision}" stopped`);
+    }
     this.#timeouts.clear();
     this.#instances.stopAll();
   }

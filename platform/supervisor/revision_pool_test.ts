@@ -183,3 +183,24 @@ Deno.test("held requests get 502 when the only instance fails to load, and 503 o
   assert.equal(late.status, 503);
   await late.body?.cancel();
 });
+
+// Found by test/rollout_test.ts: deleting a revision stopped its instances under requests in
+// flight, and those requests were never answered.
+Deno.test("stop(grace) lets requests in flight finish, and answers any still running at its end with 503", async () => {
+  const { p, clock, launcher } = pool();
+  p.scaleTo(1);
+  await clock.advance(0);
+  launcher.instances[0].events.ready();
+  launcher.instances[0].silent = true;
+  const res = call(p, "/stuck");
+  await clock.advance(0);
+  const stopping = p.stop(1_000);
+  await clock.advance(500);
+  assert.equal(launcher.instances[0].stopped, false, "the instance runs while the grace lasts");
+  await clock.advance(600);
+  await stopping;
+  const answered = await res;
+  assert.equal(answered.status, 503);
+  assert.match(await answered.text(), /hello-00001" stopped/);
+  assert.equal(launcher.instances[0].stopped, true);
+});

@@ -18,6 +18,8 @@ export interface InstanceLogSink {
 
 export interface SupervisorOptions {
   denoDir?: string;
+  /** What functions may not reach on the network (`--deny-net` of the pool hosts). */
+  denyNet?: string[];
   log: Logger;
   limits?: Partial<typeof INSTANCE_DEFAULTS>;
   /** Which revisions share a pool host process. */
@@ -64,6 +66,7 @@ export class Supervisor {
       events,
       limits: { maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
+      denyNet: this.opts.denyNet,
       log: this.opts.log.child("host"),
     });
   }

@@ -295,12 +295,16 @@ export function mountKubeApi(app: Hono, deps: KubeApiDeps): KubeApi {
     }
     if (doc.kind !== kind.kind) problems.push({ path: "kind", message: `must be "${kind.kind}"` });
     if (meta.name !== undefined && meta.name !== name) {
-      problems.push({ path: "metadata.name", message: `"${meta.name}" does not match "${name}" in the URL` });
+      problems.push({
+        path: "metadata.name",
+        message: `${JSON.stringify(meta.name)} does not match "${name}" in the URL`,
+      });
     }
     if (!kind.clusterScoped && meta.namespace !== undefined && meta.namespace !== ns) {
       problems.push({
         path: "metadata.namespace",
-        message: `"${meta.namespace}" does not match "${ns}" in the URL`,
+        // JSON.stringify: any JSON value prints (an object with a "toString" member breaks `${}`).
+        message: `${JSON.stringify(meta.namespace)} does not match "${ns}" in the URL`,
       });
     }
     if (problems.length) throw errors.invalid(kind, name, problems);

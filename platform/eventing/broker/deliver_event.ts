@@ -10,6 +10,7 @@ import type { Clock } from "../delivery/clock.ts";
 import { type DeliveryFailure, failureOf, withDeadLetterExtensions } from "../delivery/dead_letter.ts";
 import type { DeliveryPolicy } from "../delivery/delivery_policy.ts";
 import { retryLoop } from "../delivery/retry_loop.ts";
+import type { DestinationRecovery } from "../delivery/destination_recovery.ts";
 import type { SendResult, SinkResolution } from "../event_sender.ts";
 
 export type SendFn = (
@@ -20,7 +21,13 @@ export type SendFn = (
 
 export interface DeliverInput {
   event: CloudEvent;
-  subscriber: SinkResolution;
+  /**
+   * Where to send: a resolution, or a function asked again before every attempt (a subscriber that
+   * did not resolve yet, after a restart, may resolve by the next retry).
+   */
+  subscriber: SinkResolution | (() => SinkResolution);
+  /** Wakes this delivery's backoff when its subscriber took another delivery. */
+  recovery?: DestinationRecovery;
   policy: DeliveryPolicy;
   /** The dead-letter sink's resolution, when the policy has one. */
   deadLetter?: SinkResolution;
@@ -35,6 +42,8 @@ export type DeliveryOutcome =
 
 const BAD_GATEWAY = 502;
 
+const destinationOf = (s: SinkResolution) => "url" in s ? s.url : "(unresolved subscriber)";
+
 /** A send whose 2xx answers that are not CloudEvents (nor empty) become 502s. */
 function strictSend(send: SendFn, url: string, event: CloudEvent, format: DeliveryPolicy["format"]) {
   return async ({ signal }: { signal: AbortSignal }): Promise<SendResult> => {
@@ -45,15 +54,26 @@ function strictSend(send: SendFn, url: string, event: CloudEvent, format: Delive
 }
 
 export async function deliverEvent(input: DeliverInput): Promise<DeliveryOutcome> {
-  const { event, subscriber, policy, clock, send } = input;
-  const destination = "url" in subscriber ? subscriber.url : "(unresolved subscriber)";
+  const { event, policy, clock, send, recovery } = input;
+  const resolve = typeof input.subscriber === "function"
+    ? input.subscriber
+    : () => input.subscriber as SinkResolution;
+  let subscriber = resolve();
+  let first = true;
   const loop = await retryLoop({
     policy,
     clock,
-    send: "url" in subscriber
-      ? strictSend(send, subscriber.url, event, policy.format)
-      : () => Promise.reject(new Error(subscriber.error)),
+    send: (context) => {
+      if (!first) subscriber = resolve();
+      first = false;
+      return "url" in subscriber
+        ? strictSend(send, subscriber.url, event, policy.format)(context)
+        : Promise.reject(new Error(subscriber.error));
+    },
+    backoff: recovery && ((ms) => recovery.sleep(destinationOf(subscriber), ms)),
   });
+  const destination = destinationOf(subscriber);
+  if (loop.delivered) recovery?.delivered(destination);
   if (loop.delivered) {
     const last = loop.outcome.kind === "response" ? loop.outcome.response : undefined;
     return { kind: "delivered", attempts: loop.attempts, ...(last?.reply ? { reply: last.reply } : {}) };

@@ -8,6 +8,7 @@ import { resolveDeliveryPolicy } from "../delivery/delivery_policy.ts";
 import type { DeliverySpec } from "../delivery/delivery_spec.ts";
 import { EventSender } from "../event_sender.ts";
 import { deliverEvent, type DeliveryOutcome } from "./deliver_event.ts";
+import { DestinationRecovery } from "../delivery/destination_recovery.ts";
 
 const SUBSCRIBER = "http://sub.default.localhost:8080/";
 const DLS = "http://dls.default.localhost:8080/";
@@ -172,4 +173,56 @@ Deno.test("an unresolved subscriber fails like a network error and is retried", 
   equal(outcome.attempts, 3);
   equal(clock.now(), 3000);
   assert(outcome.kind === "dropped" && String(outcome.failure.body).includes("gone"));
+});
+
+// The broker after a restart: a delivery that began before its subscriber Service was routable
+// kept retrying the stale "does not resolve" answer, whatever the Service did meanwhile.
+Deno.test("a subscriber given as a function is resolved again before every retry", async () => {
+  const clock = new FakeClock(0);
+  const sent: string[] = [];
+  let resolvable = false;
+  const delivering = deliverEvent({
+    event: EVENT,
+    subscriber: () => resolvable ? { url: SUBSCRIBER } : { error: "service sub is not ready" },
+    policy: resolveDeliveryPolicy({ retry: 5, backoffPolicy: "linear", backoffDelay: "PT0.5S" }),
+    clock,
+    send: (url) => {
+      sent.push(url);
+      return Promise.resolve({ status: 202, body: new Uint8Array() });
+    },
+  });
+  await clock.advance(600); // attempts at 0 and 500 ms failed: not resolvable
+  resolvable = true;
+  const outcome = await clock.run(delivering); // the third, 1 s later, resolves and delivers
+  equal(outcome.kind, "delivered");
+  equal(outcome.attempts, 3);
+  assertEquals(sent, [SUBSCRIBER]);
+});
+
+Deno.test("a delivery backing off wakes when another delivery reached the same subscriber", async () => {
+  const clock = new FakeClock(0);
+  const recovery = new DestinationRecovery(clock);
+  let up = false;
+  const attempts: number[] = [];
+  const policy = resolveDeliveryPolicy({ retry: 100, backoffPolicy: "linear", backoffDelay: "PT10S" });
+  const send = () => {
+    attempts.push(clock.now());
+    return Promise.resolve({ status: up ? 202 : 503, body: new Uint8Array() });
+  };
+  const slow = deliverEvent({ event: EVENT, subscriber: { url: SUBSCRIBER }, policy, clock, send, recovery });
+  await clock.advance(35_000); // attempts at 0, 10 s and 30 s; the next would be at 60 s
+  up = true;
+  const other = await deliverEvent({
+    event: { ...EVENT, id: "ev-2" },
+    subscriber: { url: SUBSCRIBER },
+    policy,
+    clock,
+    send,
+    recovery,
+  });
+  equal(other.kind, "delivered");
+  await clock.advance(0);
+  const outcome = await slow;
+  equal(outcome.kind, "delivered");
+  assert(attempts.at(-1)! < 60_000, `the woken delivery retried at ${attempts.at(-1)} ms, not at 60 s`);
 });

@@ -69,7 +69,8 @@ export class EventLog {
       this.db.exec("COMMIT");
       return result;
     } catch (err) {
-      this.db.exec("ROLLBACK");
+      // SQLite has already rolled back after some errors (a full disk); a second ROLLBACK would throw.
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw err;
     }
   }

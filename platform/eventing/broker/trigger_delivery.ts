@@ -8,6 +8,7 @@ import type { ResourceStore } from "../../store/resource_store.ts";
 import type { Clock } from "../delivery/clock.ts";
 import { type DeliveryPolicy, resolveDeliveryPolicy } from "../delivery/delivery_policy.ts";
 import { mergeDelivery } from "../delivery/merge_delivery.ts";
+import { DestinationRecovery } from "../delivery/destination_recovery.ts";
 import type { EventSender, SinkResolution } from "../event_sender.ts";
 import type { Broker } from "./broker_resource.ts";
 import type { BrokerMetrics, DeliveryResult } from "./broker_metrics.ts";
@@ -49,8 +50,11 @@ const RESULT: Record<string, DeliveryResult> = {
 export class TriggerDelivery {
   #version = 0;
   #cache = new Map<string, Resolved>();
+  #recovery: DestinationRecovery;
 
-  constructor(private readonly deps: TriggerDeliveryDeps) {}
+  constructor(private readonly deps: TriggerDeliveryDeps) {
+    this.#recovery = new DestinationRecovery(deps.clock);
+  }
 
   /** Something in the store changed: resolve again on the next delivery. */
   invalidate() {
@@ -83,7 +87,10 @@ export class TriggerDelivery {
     const started = this.deps.clock.now();
     const outcome = await deliverEvent({
       event: withoutTtl(row.event),
-      subscriber: target.subscriber,
+      // Resolved again per attempt (cached until the store changes): a subscriber Service that was
+      // not routable when the delivery began is found once it is.
+      subscriber: () => this.#resolve(row.triggerUid)?.subscriber ?? target.subscriber,
+      recovery: this.#recovery,
       policy: target.policy,
       deadLetter: target.deadLetter,
       clock: this.deps.clock,

@@ -20,6 +20,8 @@ export interface RetryLoopOptions<R extends { status: number }> {
   clock: Clock;
   /** Makes one attempt; a rejection counts as a network error. */
   send: (context: AttemptContext) => Promise<R>;
+  /** Waits out a backoff; it may end early (see DestinationRecovery). Default: `clock.sleep`. */
+  backoff?: (ms: number) => Promise<void>;
 }
 
 export interface RetryLoopResult<R extends { status: number }> {
@@ -80,6 +82,6 @@ export async function retryLoop<R extends { status: number }>(
     }
     const wait = backoffDelayMs(options.policy, attempt);
     waits.push(wait);
-    if (wait > 0) await options.clock.sleep(wait);
+    if (wait > 0) await (options.backoff ? options.backoff(wait) : options.clock.sleep(wait));
   }
 }
