@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { Platform, tempDir } from "./harness.ts";
 
-const SERVICE = "/apis/serving.knative.dev/v1/namespaces/default/services/roll";
 const REVISIONS = "/apis/serving.knative.dev/v1/namespaces/default/revisions";
 /** Concurrent callers and the rate each keeps to: 64 x 6.25/s = 400 requests/s at most. */
 const CALLERS = 64;
