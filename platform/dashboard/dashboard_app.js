@@ -213,8 +213,16 @@ async function refresh() {
   }
 }
 
-/** Cluster mode (--database) only: the nodes and their heartbeat-driven Ready condition. */
+/** Whether this platform serves nodes (cluster mode, --database), asked once of the core discovery. */
+let servesNodes;
+
+/** Cluster mode only: the nodes and their heartbeat-driven Ready condition. */
 async function renderNodes() {
+  if (servesNodes === undefined) {
+    const core = await get("/api/v1").catch(() => ({ resources: [] }));
+    servesNodes = (core.resources ?? []).some((r) => r.name === "nodes");
+  }
+  if (!servesNodes) return;
   const nodes = await get("/api/v1/nodes").catch(() => ({ items: [] }));
   $("#nodes-panel").hidden = nodes.items.length === 0;
   $("#nodes tbody").innerHTML = nodes.items.map((n) => {
