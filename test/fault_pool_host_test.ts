@@ -1,7 +1,7 @@
 /**
  * Fault injection: `kill -9` of the pool hosts while a function is under load. Only the requests in
- * flight on them may fail (each caller has at most one in flight), and the function serves again
- * afterwards. How long capacity took to come back is printed, not asserted.
+ * flight on them, or sent in the moment before their death was noticed, may fail, and the function serves
+ * again afterwards. How long capacity took to come back is printed, not asserted.
  */
 import assert from "node:assert/strict";
 import { Platform, tempDir } from "./harness.ts";
@@ -68,7 +68,10 @@ Deno.test("kill -9 of the pool hosts under load fails only the requests in fligh
         `first success ${firstOk ? (firstOk.at - killedAt).toFixed(0) : "-"} ms after the kill`,
     );
     assert.equal(before.filter((e) => !e.ok).length, 0);
-    assert.ok(failed.length <= CALLERS, `${failed.length} failed, more than the ${CALLERS} in flight`);
+    // Each caller may lose the request it had in flight, and at most one more: a retry that reached an
+    // instance of a killed host in the moment before its death was noticed (its link drops first; the host's
+    // exit is what tells the pool). Nothing after that may fail.
+    assert.ok(failed.length <= 2 * CALLERS, `${failed.length} failed, more than two per caller`);
     assert.ok(firstOk, "the function served again after the kill");
     assert.ok(
       lastSecond.length > 0 && lastSecond.every((e) => e.ok),
