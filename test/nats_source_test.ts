@@ -13,7 +13,6 @@ import { TcpForwarder } from "./tcp_forwarder.ts";
 import {
   dn,
   eventually,
-  GatedSink,
   metric,
   NATS,
   putResource,
@@ -21,6 +20,7 @@ import {
   replicas,
   serverTest,
   serviceSink,
+  survivesPlatformKill,
   unreachable,
 } from "./queue_test_env.ts";
 
@@ -218,59 +218,26 @@ serverTest(
 
 serverTest("nats source: 1,000 messages survive a kill of the platform", async () => {
   const js = await Js.connect();
-  const sink = new GatedSink(250);
-  let platform = await Platform.start();
   try {
     const stream = await js.stream("crash");
-    await putResource(
-      platform,
-      `${SOURCES}/crash`,
-      source("crash", { stream, sink: { uri: sink.url } }),
-    );
-    await ready(platform, "crash");
-    const total = 1_000;
-    for (let i = 0; i < total; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => js.publish(stream, `m${i + j}`)));
-    }
-    await eventually(
-      "deliveries held at the gate",
-      () => Promise.resolve(sink.held > 0 || undefined),
-      30_000,
-      5,
-    );
-    await platform.kill();
-    const beforeKill = sink.ids.length;
-    assert.ok(beforeKill < total, "killed before the end");
-    sink.open();
-    platform = await Platform.start({ state: platform.state });
-    await eventually(
-      "every message after the restart",
-      () => Promise.resolve(sink.distinct === total || undefined),
-      60_000,
-      50,
-    );
-    await eventually(
-      "all acknowledged",
-      async () => (await js.pending(stream, "knative-nats-source-default-crash")) === 0 ? true : undefined,
-      30_000,
-    );
-    const received = sink.ids.length;
-    const redelivered = await metric(platform, "denative_natsjetstreamsource_events_total", {
-      natsjetstreamsource: "crash",
-      result: "redelivered",
+    await survivesPlatformKill({
+      units: "messages",
+      apply: async (platform, uri) => {
+        await putResource(platform, `${SOURCES}/crash`, source("crash", { stream, sink: { uri } }));
+        await ready(platform, "crash");
+      },
+      publish: async (total) => {
+        for (let i = 0; i < total; i += 100) {
+          await Promise.all(Array.from({ length: 100 }, (_, j) => js.publish(stream, `m${i + j}`)));
+        }
+      },
+      drained: async () => (await js.pending(stream, "knative-nats-source-default-crash")) === 0,
+      redeliveries: {
+        metric: "denative_natsjetstreamsource_events_total",
+        labels: { natsjetstreamsource: "crash" },
+      },
     });
-    console.log(
-      `  killed after ${beforeKill} of ${total}; ${
-        received - total
-      } duplicate(s), ${redelivered} counted redeliveries`,
-    );
-    assert.ok(
-      received - total <= redelivered,
-      `duplicates ${received - total} <= counted redeliveries ${redelivered}`,
-    );
   } finally {
-    await platform.stop();
-    await sink.close();
     await js.close();
   }
 }, missing);

@@ -3,8 +3,9 @@
  * machine accepts a TCP connection (the test is skipped with a one-line reason when it does not,
  * and fails instead under CI=true), and small helpers for source resources and their status.
  */
-import type { Platform } from "./harness.ts";
-export { eventually } from "./harness.ts";
+import assert from "node:assert/strict";
+import { eventually, Platform } from "./harness.ts";
+export { eventually };
 
 const inCi = Deno.env.get("CI") === "true";
 
@@ -175,5 +176,68 @@ export class GatedSink {
   async close() {
     this.open();
     await this.#server.shutdown();
+  }
+}
+
+/** One transport's part in {@link survivesPlatformKill}. */
+export interface KillScenario {
+  /** "messages" or "entries": how the transport's units read in the test's lines. */
+  units: string;
+  /** Applies the source under test, delivering to `sinkUrl`, and waits until it is Ready. */
+  apply(platform: Platform, sinkUrl: string): Promise<void>;
+  publish(total: number): Promise<void>;
+  /** true once the server holds nothing the source has not acknowledged. */
+  drained(): Promise<boolean>;
+  /** The source's events counter and the labels of its `redelivered` series. */
+  redeliveries: { metric: string; labels: Record<string, string> };
+}
+
+/**
+ * The at-least-once proof every queue source shares: `total` messages published, the platform
+ * killed while deliveries are held at a gated sink, restarted on the same state; every message then
+ * arrives, the server ends with nothing unacknowledged, and duplicates are no more than the
+ * redeliveries the source counted.
+ */
+export async function survivesPlatformKill(scenario: KillScenario, total = 1_000): Promise<void> {
+  const sink = new GatedSink(250);
+  let platform = await Platform.start();
+  try {
+    await scenario.apply(platform, sink.url);
+    await scenario.publish(total);
+    await eventually(
+      "deliveries held at the gate",
+      () => Promise.resolve(sink.held > 0 || undefined),
+      30_000,
+      5,
+    );
+    await platform.kill();
+    const beforeKill = sink.ids.length;
+    assert.ok(beforeKill < total, "killed before the end");
+    sink.open();
+    platform = await Platform.start({ state: platform.state });
+    await eventually(
+      `every one of the ${scenario.units} after the restart`,
+      () => Promise.resolve(sink.distinct === total || undefined),
+      60_000,
+      50,
+    );
+    await eventually("all acknowledged", async () => await scenario.drained() || undefined, 30_000);
+    const received = sink.ids.length;
+    const redelivered = await metric(platform, scenario.redeliveries.metric, {
+      ...scenario.redeliveries.labels,
+      result: "redelivered",
+    });
+    console.log(
+      `  killed after ${beforeKill} of ${total} ${scenario.units}; ${
+        received - total
+      } duplicate(s), ${redelivered} counted redeliveries`,
+    );
+    assert.ok(
+      received - total <= redelivered,
+      `duplicates ${received - total} <= counted redeliveries ${redelivered}`,
+    );
+  } finally {
+    await platform.stop();
+    await sink.close();
   }
 }

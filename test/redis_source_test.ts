@@ -13,7 +13,6 @@ import { TcpForwarder } from "./tcp_forwarder.ts";
 import {
   dn,
   eventually,
-  GatedSink,
   metric,
   putResource,
   readiness,
@@ -21,6 +20,7 @@ import {
   replicas,
   serverTest,
   serviceSink,
+  survivesPlatformKill,
   unreachable,
 } from "./queue_test_env.ts";
 
@@ -208,64 +208,35 @@ serverTest(
 
 serverTest("redis source: 1,000 entries survive a kill of the platform", async () => {
   const client = await redis();
-  const sink = new GatedSink(250);
   const stream = streamName("crash");
-  let platform = await Platform.start();
   try {
-    await putResource(
-      platform,
-      `${SOURCES}/crash`,
-      source("crash", {
-        address: `${REDIS.hostname}:${REDIS.port}`,
-        stream,
-        sink: { uri: sink.url },
-      }),
-    );
-    await ready(platform, "crash");
-    const total = 1_000;
-    for (let i = 0; i < total; i += 100) {
-      await Promise.all(
-        Array.from({ length: 100 }, (_, j) => client.xAdd(stream, "*", { n: String(i + j) })),
-      );
-    }
-    await eventually(
-      "deliveries held at the gate",
-      () => Promise.resolve(sink.held > 0 || undefined),
-      30_000,
-      5,
-    );
-    await platform.kill();
-    const beforeKill = sink.ids.length;
-    assert.ok(beforeKill < total, "killed before the end");
-    sink.open();
-    platform = await Platform.start({ state: platform.state });
-    await eventually(
-      "every entry after the restart",
-      () => Promise.resolve(sink.distinct === total || undefined),
-      60_000,
-      50,
-    );
-    await eventually("all acknowledged", async () => {
-      const groups = await client.xInfoGroups(stream) as unknown as { pending: number; lag: number }[];
-      return groups[0].pending === 0 && groups[0].lag === 0 ? true : undefined;
+    await survivesPlatformKill({
+      units: "entries",
+      apply: async (platform, uri) => {
+        await putResource(
+          platform,
+          `${SOURCES}/crash`,
+          source("crash", { address: `${REDIS.hostname}:${REDIS.port}`, stream, sink: { uri } }),
+        );
+        await ready(platform, "crash");
+      },
+      publish: async (total) => {
+        for (let i = 0; i < total; i += 100) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) => client.xAdd(stream, "*", { n: String(i + j) })),
+          );
+        }
+      },
+      drained: async () => {
+        const groups = await client.xInfoGroups(stream) as unknown as { pending: number; lag: number }[];
+        return groups[0].pending === 0 && groups[0].lag === 0;
+      },
+      redeliveries: {
+        metric: "denative_redisstreamsource_events_total",
+        labels: { redisstreamsource: "crash" },
+      },
     });
-    const received = sink.ids.length;
-    const redelivered = await metric(platform, "denative_redisstreamsource_events_total", {
-      redisstreamsource: "crash",
-      result: "redelivered",
-    });
-    console.log(
-      `  killed after ${beforeKill} of ${total}; ${
-        received - total
-      } duplicate(s), ${redelivered} counted redeliveries`,
-    );
-    assert.ok(
-      received - total <= redelivered,
-      `duplicates ${received - total} <= counted redeliveries ${redelivered}`,
-    );
   } finally {
-    await platform.stop();
-    await sink.close();
     await client.del(stream);
     await client.close();
   }
