@@ -7,13 +7,13 @@
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { Admin, IHeaders, Message, Producer } from "kafkajs";
 import { silenceKafkajsTimeoutWarning } from "../platform/kafka/timeout_warning_filter.ts";
-import type { Platform } from "./harness.ts";
 export { eventually } from "./harness.ts";
+import { serverTest } from "./server_test.ts";
+export { condition, type Conditioned, putResource, serviceSink } from "./resources.ts";
 
 export const KAFKA_BROKERS = (Deno.env.get("KAFKA_BROKERS") ?? "").split(",").map((b) => b.trim()).filter(
   Boolean,
 );
-const inCi = Deno.env.get("CI") === "true";
 
 /** undefined when one of the brokers accepts a TCP connection, else why none did. */
 export async function unreachable(brokers: readonly string[]): Promise<string | undefined> {
@@ -46,18 +46,7 @@ export function kafkaTest(
   fn: (t: Deno.TestContext) => Promise<void>,
   missing: string | undefined,
 ) {
-  if (missing && !inCi) console.warn(`skipping "${name}": ${missing}`);
-  Deno.test({
-    name,
-    ignore: missing !== undefined && !inCi,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn(t) {
-      if (missing) throw new Error(`CI=true requires a Kafka broker: ${missing}`);
-      silenceKafkajsTimeoutWarning();
-      await fn(t);
-    },
-  });
+  serverTest(name, fn, missing, { needs: "a Kafka broker", before: silenceKafkajsTimeoutWarning });
 }
 
 /** A kafkajs admin and producer for setting up topics and feeding them. */
@@ -149,29 +138,6 @@ export interface ReadRecord {
   headers: IHeaders;
 }
 
-export interface Conditioned {
-  status?: {
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    [field: string]: unknown;
-  };
-}
-
-export function condition(obj: Conditioned, type = "Ready") {
-  return obj.status?.conditions?.find((c) => c.type === type);
-}
-
-export async function putResource<T = Conditioned>(
-  platform: Platform,
-  path: string,
-  doc: unknown,
-): Promise<T> {
-  return await platform.adminJson<T>(path, {
-    method: "PUT",
-    body: JSON.stringify(doc),
-    headers: { "content-type": "application/json" },
-  });
-}
-
 export const KAFKA_SOURCES = "/apis/sources.knative.dev/v1/namespaces/default/kafkasources";
 export const KAFKA_SINKS = "/apis/eventing.knative.dev/v1alpha1/namespaces/default/kafkasinks";
 
@@ -187,9 +153,4 @@ export function kafkaSource(
     metadata: { name, ...(annotations ? { annotations } : {}) },
     spec,
   };
-}
-
-/** A sink that is a Service, with an optional path relative to it. */
-export function serviceSink(name: string, uri?: string) {
-  return { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name }, ...(uri ? { uri } : {}) };
 }

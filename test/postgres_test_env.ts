@@ -5,10 +5,10 @@
  * CI=true where the test fails instead.
  */
 import postgres from "postgres";
+import { serverTest } from "./server_test.ts";
 
 export const POSTGRES_ADMIN_URL = Deno.env.get("DENATIVE_TEST_POSTGRES") ??
   "postgres://postgres@127.0.0.1:5432/postgres";
-const inCi = Deno.env.get("CI") === "true";
 
 /** undefined when the server answers a query, else why it did not. */
 export async function postgresUnreachable(url = POSTGRES_ADMIN_URL): Promise<string | undefined> {
@@ -52,15 +52,5 @@ export function postgresTest(
   fn: (t: Deno.TestContext) => Promise<void>,
   missing: string | undefined,
 ) {
-  if (missing && !inCi) console.warn(`skipping "${name}": ${missing}`);
-  Deno.test({
-    name,
-    ignore: missing !== undefined && !inCi,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn(t) {
-      if (missing) throw new Error(`CI=true requires PostgreSQL: ${missing}`);
-      await fn(t);
-    },
-  });
+  serverTest(name, fn, missing, { needs: "PostgreSQL" });
 }

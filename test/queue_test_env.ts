@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import { eventually, Platform } from "./harness.ts";
 export { eventually };
-
-const inCi = Deno.env.get("CI") === "true";
+import { condition, type Conditioned } from "./resources.ts";
+export { condition, type Conditioned, putResource, serviceSink } from "./resources.ts";
+export { serverTest } from "./server_test.ts";
 
 export const REDIS = { hostname: "127.0.0.1", port: 6379 };
 export const RABBITMQ = { hostname: "127.0.0.1", port: 5672 };
@@ -27,49 +28,6 @@ export async function unreachable(
       error instanceof Error ? error.message : error
     })`;
   }
-}
-
-/**
- * Deno.test for a test that needs a server: ignored with one line saying why when it is not there,
- * failing under CI=true. Client libraries keep timers and sockets past a test's end, so the
- * sanitizers are off.
- */
-export function serverTest(
-  name: string,
-  fn: (t: Deno.TestContext) => Promise<void>,
-  missing: string | undefined,
-) {
-  if (missing && !inCi) console.warn(`skipping "${name}": ${missing}`);
-  Deno.test({
-    name,
-    ignore: missing !== undefined && !inCi,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn(t) {
-      if (missing) throw new Error(`CI=true requires the server: ${missing}`);
-      await fn(t);
-    },
-  });
-}
-
-export interface Conditioned {
-  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
-}
-
-export function condition(obj: Conditioned, type = "Ready") {
-  return obj.status?.conditions?.find((c) => c.type === type);
-}
-
-export async function putResource<T = Conditioned>(
-  platform: Platform,
-  path: string,
-  doc: unknown,
-): Promise<T> {
-  return await platform.adminJson<T>(path, {
-    method: "PUT",
-    body: JSON.stringify(doc),
-    headers: { "content-type": "application/json" },
-  });
 }
 
 /** The Ready condition's status and reason of a resource, as last read. */
@@ -104,11 +62,6 @@ export async function replicas(platform: Platform, revision: string): Promise<nu
   );
   return rev.status?.actualReplicas ?? 0;
 }
-
-export const serviceSink = (name: string, uri?: string) => ({
-  ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name },
-  ...(uri ? { uri } : {}),
-});
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
