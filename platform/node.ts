@@ -54,6 +54,7 @@ import { requestBodyTemplateValidator } from "./limits/request_body_annotation.t
 import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
 import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
 import { deniedNetwork } from "./supervisor/network_policy.ts";
+import { type HttpListener, serveGuarded } from "./http/guarded_server.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -76,8 +77,8 @@ export class PlatformNode {
     readonly store: ResourceStore,
     readonly supervisor: Supervisor,
     readonly controller: ServingController,
-    private readonly dataServer: Deno.HttpServer<Deno.NetAddr>,
-    private readonly adminServer: Deno.HttpServer<Deno.NetAddr>,
+    private readonly dataServer: HttpListener,
+    private readonly adminServer: HttpListener,
     private readonly log: Logger,
   ) {}
 
@@ -208,11 +209,16 @@ export class PlatformNode {
       tracing,
       limits: dataPlaneLimits(store, config),
     });
-    const dataServer = Deno.serve({
-      port: config.port,
-      hostname: config.host,
-      onListen: () => {},
-    }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
+    const dataServer: HttpListener = config.guardDataPort
+      ? await serveGuarded(
+        { port: config.port, hostname: config.host, limits: config.connectionLimits },
+        (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }),
+      )
+      : Deno.serve({
+        port: config.port,
+        hostname: config.host,
+        onListen: () => {},
+      }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
     scheme.port = config.publicPort ?? dataServer.addr.port;
 
     let pending = new Set<string>();
@@ -271,8 +277,8 @@ export class PlatformNode {
       }),
     );
     // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
-    const adminServer = Deno.serve(
-      { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
+    const adminServer = await serveGuarded(
+      { port: config.adminPort, hostname: config.adminHost, limits: config.connectionLimits },
       (req, info) => admin.app.fetch(req, { remoteAddr: info.remoteAddr }),
     );
 
