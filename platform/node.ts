@@ -51,6 +51,7 @@ import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
 import { CLUSTER_DEFAULTS } from "./config.ts";
 import { REQUEST_LIMITS } from "./config.ts";
 import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
+import { allowNetTemplateValidator } from "./limits/allow_net_annotation.ts";
 import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
 import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
 import { deniedNetwork } from "./supervisor/network_policy.ts";
@@ -109,8 +110,15 @@ export class PlatformNode {
     const bundles = new BundleStore(`${state}/bundles`, cluster?.bundles);
     const kinds = new KindRegistry();
     const autoscalingValidator = autoscalingTemplateValidator(config.autoscaler);
+    const allowNetValidator = allowNetTemplateValidator(
+      [config.adminPort, config.apiPort].filter((p) => p > 0),
+    );
     kinds.register(
-      ...servingKinds((t) => [...autoscalingValidator(t), ...requestBodyTemplateValidator(t)]),
+      ...servingKinds((t) => [
+        ...autoscalingValidator(t),
+        ...requestBodyTemplateValidator(t),
+        ...allowNetValidator(t),
+      ]),
     );
     kinds.register(namespaceKind(), configMapKind());
     if (cluster) kinds.register(nodeKind());
