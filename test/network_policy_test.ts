@@ -5,8 +5,8 @@
  * Deno's permission errors (NotCapable), raised before any packet leaves. With the
  * `denative.dev/allow-net` annotation a Service reaches the addresses it names and nothing more (a
  * real listener on a denied port, next to another denied one); the annotation is validated. The
- * instance-link listener is reachable (see README, "Security model") but a function gets nothing
- * from it: a Hello with a guessed token is hung up on.
+ * instance-link socket cannot be reached or deleted (its permission is revoked before the
+ * function's code loads).
  */
 import assert from "node:assert/strict";
 import { EXAMPLES, FIXTURES, Platform } from "./harness.ts";
@@ -23,16 +23,15 @@ function listener(): { port: number; close(): void } {
   return { port: (l.addr as Deno.NetAddr).port, close: () => l.close() };
 }
 
-/** The platform's loopback TCP listeners other than its data, admin and API ports: the link listener. */
-async function linkPort(platform: Platform): Promise<number> {
-  const out = await new Deno.Command("ss", { args: ["-ltnpH"], stdout: "piped" }).output();
-  const known = new Set([platform.port, platform.adminPort, platform.apiPort]);
-  const ports = new TextDecoder().decode(out.stdout).split("\n")
+/** The unix socket instances link to (the platform's runtime directory is private, so ask ss). */
+async function linkSocket(platform: Platform): Promise<string> {
+  const out = await new Deno.Command("ss", { args: ["-lxpH"], stdout: "piped" }).output();
+  const paths = new TextDecoder().decode(out.stdout).split("\n")
     .filter((line) => line.includes(`pid=${platform.pid},`))
-    .map((line) => Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]))
-    .filter((port) => port > 0 && !known.has(port));
-  assert.equal(ports.length, 1, `one link listener, found ${ports.join(", ")}`);
-  return ports[0];
+    .map((line) => /(\/\S+\/links\.sock)/.exec(line)?.[1])
+    .filter((path): path is string => path !== undefined);
+  assert.equal(paths.length, 1, `one link socket, found ${paths.join(", ")}`);
+  return paths[0];
 }
 
 function probeDoc(name: string, image: string, annotations: Record<string, string> = {}) {
@@ -128,15 +127,19 @@ Deno.test("a function cannot listen or reach platform endpoints and local servic
       }
     });
 
-    await t.step(
-      "the instance-link listener gives a function nothing: a guessed token is hung up on",
-      async () => {
-        const link = `127.0.0.1:${await linkPort(platform)}`;
-        const res = await platform.call("probe", `/?${new URLSearchParams({ hello: link })}`);
-        const seen = await res.json() as Record<string, string>;
-        assert.equal(seen[`hello ${link}`], "closed", JSON.stringify(seen));
-      },
-    );
+    await t.step("the instance-link socket is out of a function's reach", async () => {
+      const link = await linkSocket(platform);
+      const res = await platform.call("probe", `/?${new URLSearchParams({ unix: link })}`);
+      const seen = await res.json() as Record<string, string>;
+      assert.equal(seen[`unix ${link}`], "NotCapable", JSON.stringify(seen));
+      assert.equal(seen[`remove ${link}`], "NotCapable", JSON.stringify(seen));
+      // And the platform still links new instances through it.
+      await platform.putService(probeDoc("after-probe", image));
+      await platform.settled("after-probe");
+      const after = await platform.call("after-probe", "/");
+      assert.equal(after.status, 200);
+      await after.body?.cancel();
+    });
   } finally {
     await platform.stop();
     allowed.close();

@@ -96,7 +96,7 @@ export class Supervisor {
       const launcher = new HostLauncher({
         hosts: this.hosts,
         links: {
-          port: this.listener.linkPort,
+          path: this.listener.linkPath,
           expect: (token, timeoutMs, who) => this.listener.expect(token, timeoutMs, who),
         },
         spec,
