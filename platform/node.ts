@@ -273,7 +273,13 @@ export class PlatformNode {
     // In a cluster every node's certificate comes from one CA, so one kubeconfig trusts them all.
     if (await cluster?.shareCa(`${state}/tls`)) tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
     const apiServer = await serveHttps(
-      { port: config.apiPort, hostname: config.adminHost, cert: tls.certPem, key: tls.keyPem },
+      {
+        port: config.apiPort,
+        hostname: config.adminHost,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        limits: config.connectionLimits,
+      },
       admin.app.fetch,
     );
     await writeKubeconfig(

@@ -3,7 +3,8 @@
  * `--guard-data-port` (platform/http/guarded_server.ts): a slowloris (many sockets, each with half a
  * request head) is cut after the header timeout while normal requests keep succeeding, an idle
  * keep-alive connection is closed after the idle timeout, and past the connection cap new
- * connections are closed at once while the open ones keep working. WebSockets still pass.
+ * connections are closed at once while the open ones keep working. The HTTPS API port cuts slow
+ * clients too (before and after the TLS handshake). WebSockets still pass.
  */
 import assert from "node:assert/strict";
 import { EXAMPLES, FIXTURES, Platform } from "./harness.ts";
@@ -161,6 +162,37 @@ Deno.test("slow clients: header and idle timeouts and the connection cap on the 
         },
       );
     }
+
+    await t.step("API port (HTTPS): a silent socket and a half-sent head over TLS are cut", async () => {
+      const caCerts = [Deno.readTextFileSync(`${platform.state}/tls/ca.crt`)];
+      const started = Date.now();
+      // One that never starts the TLS handshake, and five that send half a head after it.
+      const silent = await Deno.connect({ hostname: "127.0.0.1", port: platform.apiPort });
+      const slow: Deno.TlsConn[] = [];
+      for (let i = 0; i < 5; i++) {
+        const conn = await Deno.connectTls({ hostname: "127.0.0.1", port: platform.apiPort, caCerts });
+        await conn.write(encoder.encode("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+        slow.push(conn);
+      }
+      const cuts = [silent, ...slow].map((c) => untilClosed(c, CUT_WITHIN_MS));
+      const client = Deno.createHttpClient({ caCerts });
+      try {
+        const res = await fetch(`https://127.0.0.1:${platform.apiPort}/version`, {
+          client,
+          headers: { authorization: `Bearer ${platform.token}` },
+        });
+        await res.body?.cancel();
+        assert.equal(res.status, 200);
+      } finally {
+        client.close();
+      }
+      const results = await Promise.all(cuts);
+      const times = results.map((r) => r.closedAt === undefined ? Infinity : (r.closedAt - started) / 1000);
+      assert.ok(times.every(Number.isFinite), `every slow socket is cut (seconds: ${times.join(", ")})`);
+      console.log(
+        `  api: 6 slow sockets cut after ${Math.min(...times).toFixed(1)}-${Math.max(...times).toFixed(1)} s`,
+      );
+    });
 
     await t.step("a WebSocket passes through the guarded data port", async () => {
       const ws = new WebSocket(`ws://127.0.0.1:${platform.port}/function/ws/chat`);

@@ -51,6 +51,20 @@ export function upgradeOptions(request: Request): { socket?: Socket; head?: Uint
   return upgrades.get(request) ?? {};
 }
 
+/** node:http(s) server options that enforce `limits` (set `maxConnections` on the server as well). */
+export function nodeServerLimits(limits: ConnectionLimits) {
+  return {
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    headersTimeout: limits.headerTimeoutMs,
+    // A slow body is the handler's business (it reads the stream); only the head is timed here.
+    requestTimeout: 0,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    // Room for the request line and header limits, so the handlers' own 414/431 (naming the limit)
+    // answer rather than node's bare 431.
+    maxHeaderSize: REQUEST_LIMITS.maxUrlBytes + REQUEST_LIMITS.maxHeaderBytes + 4096,
+  };
+}
+
 export async function serveGuarded(
   opts: { port: number; hostname: string; limits: ConnectionLimits },
   handler: GuardedHandler,
@@ -64,16 +78,7 @@ export async function serveGuarded(
     (req, env) => handler(req, { remoteAddr: remoteAddr(env.incoming?.socket) }),
     { overrideGlobalObjects: false },
   );
-  const server = http.createServer({
-    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
-    headersTimeout: opts.limits.headerTimeoutMs,
-    // A slow body is the handler's business (it reads the stream); only the head is timed here.
-    requestTimeout: 0,
-    keepAliveTimeout: opts.limits.idleTimeoutMs,
-    // Room for the request line and header limits, so the handlers' own 414/431 (naming the limit)
-    // answer rather than node's bare 431.
-    maxHeaderSize: REQUEST_LIMITS.maxUrlBytes + REQUEST_LIMITS.maxHeaderBytes + 4096,
-  }, listener);
+  const server = http.createServer(nodeServerLimits(opts.limits), listener);
   server.maxConnections = opts.limits.maxConnections;
   server.on("connection", (socket: Socket) => socket.setNoDelay(true));
   server.on("upgrade", (incoming: http.IncomingMessage, socket: Socket, head: Uint8Array) => {
