@@ -53,6 +53,19 @@ export const REQUEST_LIMITS = {
   failedLoginWindowMs: 60_000,
 } as const;
 
+/**
+ * Slow and greedy clients, on the admin port always and on the data port with `--guard-data-port`
+ * (platform/http/guarded_server.ts). Each port counts its own connections.
+ */
+export const CONNECTION_LIMIT_DEFAULTS = {
+  /** `--header-timeout`: a client that has not sent a whole request head by then gets 408 and is cut, ms. */
+  headerTimeoutMs: 20_000,
+  /** `--idle-timeout`: a keep-alive connection without a new request this long is closed, ms. */
+  idleTimeoutMs: 60_000,
+  /** `--max-connections`: open connections per port; beyond, new ones are closed on accept. */
+  maxConnections: 10_000,
+} as const;
+
 /** The Kubernetes-compatible API's watch limits. */
 export const KUBE_API_DEFAULTS = {
   /** Changes kept in memory for watches that resume from a resourceVersion; older ones get 410 Expired. */
@@ -198,6 +211,13 @@ export interface ServeConfig {
    * that use the local Kafka themselves (the danmaku showcase). Exact entries only.
    */
   allowNet: string[];
+  /** Header and idle timeouts and the connection cap of each port (CONNECTION_LIMIT_DEFAULTS). */
+  connectionLimits: { headerTimeoutMs: number; idleTimeoutMs: number; maxConnections: number };
+  /**
+   * `--guard-data-port`: the data port gets the same protection as the admin port, at a throughput cost
+   * (README, "Security model"); without it the data port is `Deno.serve`, which has none.
+   */
+  guardDataPort: boolean;
 }
 
 /** Cluster mode's timings. */
@@ -265,6 +285,8 @@ export const SERVE_DEFAULTS: ServeConfig = {
   maxRequestBodyBytes: 100 * 1024 * 1024,
   denyNet: [],
   allowNet: [],
+  connectionLimits: CONNECTION_LIMIT_DEFAULTS,
+  guardDataPort: false,
 };
 
 export class ConfigError extends Error {}
@@ -341,6 +363,10 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "max-request-body": { type: "string" },
       "deny-net": { type: "string" },
       "allow-net": { type: "string" },
+      "header-timeout": { type: "string" },
+      "idle-timeout": { type: "string" },
+      "max-connections": { type: "string" },
+      "guard-data-port": { type: "boolean" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -392,6 +418,25 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     maxRequestBodyBytes: toByteSize("max-request-body", pick("max-request-body"), d.maxRequestBodyBytes),
     denyNet: toHostList("deny-net", pick("deny-net"), d.denyNet),
     allowNet: toHostList("allow-net", pick("allow-net"), d.allowNet),
+    connectionLimits: {
+      headerTimeoutMs: toPositiveDuration(
+        "header-timeout",
+        pick("header-timeout"),
+        d.connectionLimits.headerTimeoutMs,
+      ),
+      idleTimeoutMs: toPositiveDuration(
+        "idle-timeout",
+        pick("idle-timeout"),
+        d.connectionLimits.idleTimeoutMs,
+      ),
+      maxConnections: toPositive(
+        "max-connections",
+        pick("max-connections"),
+        d.connectionLimits.maxConnections,
+      ),
+    },
+    guardDataPort: (values["guard-data-port"] as boolean | undefined) ??
+      toBool(envOf("guard-data-port", env), d.guardDataPort),
   };
 }
 
@@ -436,6 +481,13 @@ function toDuration(flag: string, value: string | undefined, fallback: number): 
   if (value === undefined) return fallback;
   const ms = parseDurationMs(value);
   if (ms === null || ms < 0) throw new ConfigError(`--${flag}: "${value}" is not a duration like 30s or 1m`);
+  return ms;
+}
+
+/** Node treats a zero timeout as none, so these must be positive. */
+function toPositiveDuration(flag: string, value: string | undefined, fallback: number): number {
+  const ms = toDuration(flag, value, fallback);
+  if (ms <= 0) throw new ConfigError(`--${flag}: "${value}" must be longer than 0`);
   return ms;
 }
 

@@ -108,3 +108,23 @@ Deno.test("--allow-net takes host:port entries", () => {
   assertEquals(loadServeConfig(["--allow-net", "127.0.0.1:9092"], {}).allowNet, ["127.0.0.1:9092"]);
   throws(() => loadServeConfig(["--allow-net", "a b"], {}), ConfigError);
 });
+
+Deno.test("connection limits: defaults, flags and env, and positive values only", () => {
+  const d = loadServeConfig([], {});
+  assertEquals(d.connectionLimits, {
+    headerTimeoutMs: 20_000,
+    idleTimeoutMs: 60_000,
+    maxConnections: 10_000,
+  });
+  assertEquals(d.guardDataPort, false);
+  const set = loadServeConfig(
+    ["--header-timeout", "5s", "--idle-timeout", "2m", "--max-connections", "100", "--guard-data-port"],
+    {},
+  );
+  assertEquals(set.connectionLimits, { headerTimeoutMs: 5_000, idleTimeoutMs: 120_000, maxConnections: 100 });
+  assertEquals(set.guardDataPort, true);
+  assertEquals(loadServeConfig([], { DENATIVE_GUARD_DATA_PORT: "true" }).guardDataPort, true);
+  throws(() => loadServeConfig(["--header-timeout", "0s"], {}), ConfigError);
+  throws(() => loadServeConfig(["--idle-timeout", "soon"], {}), ConfigError);
+  throws(() => loadServeConfig(["--max-connections", "0"], {}), ConfigError);
+});

@@ -51,9 +51,11 @@ import { PostgresResourceStore } from "./store/postgres_resource_store.ts";
 import { CLUSTER_DEFAULTS } from "./config.ts";
 import { REQUEST_LIMITS } from "./config.ts";
 import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
+import { allowNetTemplateValidator } from "./limits/allow_net_annotation.ts";
 import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
 import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
 import { deniedNetwork } from "./supervisor/network_policy.ts";
+import { type HttpListener, serveGuarded } from "./http/guarded_server.ts";
 
 export class PlatformNode {
   #stopping = false;
@@ -76,8 +78,8 @@ export class PlatformNode {
     readonly store: ResourceStore,
     readonly supervisor: Supervisor,
     readonly controller: ServingController,
-    private readonly dataServer: Deno.HttpServer<Deno.NetAddr>,
-    private readonly adminServer: Deno.HttpServer<Deno.NetAddr>,
+    private readonly dataServer: HttpListener,
+    private readonly adminServer: HttpListener,
     private readonly log: Logger,
   ) {}
 
@@ -108,8 +110,15 @@ export class PlatformNode {
     const bundles = new BundleStore(`${state}/bundles`, cluster?.bundles);
     const kinds = new KindRegistry();
     const autoscalingValidator = autoscalingTemplateValidator(config.autoscaler);
+    const allowNetValidator = allowNetTemplateValidator(
+      [config.adminPort, config.apiPort].filter((p) => p > 0),
+    );
     kinds.register(
-      ...servingKinds((t) => [...autoscalingValidator(t), ...requestBodyTemplateValidator(t)]),
+      ...servingKinds((t) => [
+        ...autoscalingValidator(t),
+        ...requestBodyTemplateValidator(t),
+        ...allowNetValidator(t),
+      ]),
     );
     kinds.register(namespaceKind(), configMapKind());
     if (cluster) kinds.register(nodeKind());
@@ -208,11 +217,16 @@ export class PlatformNode {
       tracing,
       limits: dataPlaneLimits(store, config),
     });
-    const dataServer = Deno.serve({
-      port: config.port,
-      hostname: config.host,
-      onListen: () => {},
-    }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
+    const dataServer: HttpListener = config.guardDataPort
+      ? await serveGuarded(
+        { port: config.port, hostname: config.host, limits: config.connectionLimits },
+        (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }),
+      )
+      : Deno.serve({
+        port: config.port,
+        hostname: config.host,
+        onListen: () => {},
+      }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
     scheme.port = config.publicPort ?? dataServer.addr.port;
 
     let pending = new Set<string>();
@@ -259,7 +273,13 @@ export class PlatformNode {
     // In a cluster every node's certificate comes from one CA, so one kubeconfig trusts them all.
     if (await cluster?.shareCa(`${state}/tls`)) tls = await ensureTlsMaterial(`${state}/tls`, tlsHosts);
     const apiServer = await serveHttps(
-      { port: config.apiPort, hostname: config.adminHost, cert: tls.certPem, key: tls.keyPem },
+      {
+        port: config.apiPort,
+        hostname: config.adminHost,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        limits: config.connectionLimits,
+      },
       admin.app.fetch,
     );
     await writeKubeconfig(
@@ -271,8 +291,8 @@ export class PlatformNode {
       }),
     );
     // The plain admin port comes up last: a client that sees /healthz finds the kubeconfig written.
-    const adminServer = Deno.serve(
-      { port: config.adminPort, hostname: config.adminHost, onListen: () => {} },
+    const adminServer = await serveGuarded(
+      { port: config.adminPort, hostname: config.adminHost, limits: config.connectionLimits },
       (req, info) => admin.app.fetch(req, { remoteAddr: info.remoteAddr }),
     );
 

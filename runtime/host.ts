@@ -9,7 +9,7 @@
  * kills its whole process. The supervisor can kill a process; the revision to blame then gets hosts
  * of its own, and the other instances restart elsewhere.
  *
- * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN LINK_PORT
+ * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN LINK_SOCKET
  */
 import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
@@ -26,7 +26,7 @@ export interface StartInstance extends InstanceInit {
 const HEARTBEAT_MS = 1000;
 /** The SDK functions import as `denative/...` (the host's import map points here); readable by instances. */
 const RUNTIME_DIR = new URL("./", import.meta.url).pathname;
-const [socketPath, token, linkPort] = Deno.args;
+const [socketPath, token, linkPath] = Deno.args;
 
 const conn = await Deno.connect({ transport: "unix", path: socketPath });
 const out = new FrameWriter(conn);
@@ -52,13 +52,13 @@ function createWorker(slot: string): Worker {
     type: "module",
     deno: {
       permissions: {
-        // Its code, its volumes (see runtime_volumes.ts), the SDK.
-        read: [slot, `${slot}.volumes`, `${slot}.emptydir`, RUNTIME_DIR],
-        // Also how the instance reaches the supervisor: loopback TCP, no file permission needed.
+        // Its code, its volumes (see runtime_volumes.ts), the SDK; and the link socket, until the
+        // instance has connected (it revokes both before the function's code loads).
+        read: [slot, `${slot}.volumes`, `${slot}.emptydir`, RUNTIME_DIR, linkPath],
         net: true,
         env: false,
-        // Its emptyDir volumes only.
-        write: [`${slot}.emptydir`],
+        // Its emptyDir volumes only (and the link socket, as above).
+        write: [`${slot}.emptydir`, linkPath],
         run: false,
         ffi: false,
         sys: false,
@@ -98,7 +98,7 @@ function handle(frame: { type: FrameType; stream: number; payload: Uint8Array })
       if (spares.has(slot)) return;
       const spare = createWorker(slot);
       // Warms the spare's link path too (a connection it drops at once), not only its serving path.
-      spare.postMessage({ warm: { port: Number(linkPort) } });
+      spare.postMessage({ warm: { path: linkPath } });
       spares.set(slot, spare);
       return;
     }

@@ -2,7 +2,7 @@
 /**
  * Bootstrap of one instance: a worker isolate that loads a revision's code and serves requests.
  * Its pool host starts it with a postMessage; from then on it talks to the supervisor over its own
- * loopback link (requests, bodies, pings, stats), opened before the function's code is loaded.
+ * link, a unix socket (requests, bodies, pings, stats), opened before the function's code is loaded.
  */
 import {
   decodeRequestHead,
@@ -49,7 +49,7 @@ export interface InstanceInit {
   /** Its volumes: where the function sees them and where they are. */
   mounts?: VolumeMount[];
   /** Where and how to connect to the supervisor. */
-  link: { port: number; token: string };
+  link: { path: string; token: string };
 }
 
 interface InFlight {
@@ -97,8 +97,10 @@ async function warmUp() {
 
 /** Opens the link and serves what comes over it; when the supervisor closes it, the instance ends. */
 async function connect(link: InstanceInit["link"]) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: link.port });
-  conn.setNoDelay(true);
+  const conn = await Deno.connect({ transport: "unix", path: link.path });
+  // The function must not reach the link socket: what let us connect goes before its code loads.
+  await Deno.permissions.revoke({ name: "read", path: link.path });
+  await Deno.permissions.revoke({ name: "write", path: link.path });
   out = new FrameWriter(conn);
   out.write(FrameType.Hello, 0, jsonPayload({ token: link.token }));
   (async () => {
@@ -273,12 +275,12 @@ self.addEventListener("error", (e) => {
 const warm = warmUp();
 
 /**
- * A spare also opens and drops one connection to the supervisor's link port before it is needed:
+ * A spare also opens and drops one connection to the supervisor's link socket before it is needed:
  * the first connection an isolate makes loads Deno's networking code (1-2 ms here).
  */
-async function warmLink(port: number) {
+async function warmLink(path: string) {
   try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    (await Deno.connect({ transport: "unix", path })).close();
   } catch {
     // nothing to warm; the real connection will say what is wrong
   }
@@ -289,7 +291,7 @@ let linkWarm: Promise<void> = Promise.resolve();
 
 self.onmessage = async (e: MessageEvent) => {
   await warm;
-  if (e.data?.warm) linkWarm = warmLink(e.data.warm.port);
+  if (e.data?.warm) linkWarm = warmLink(e.data.warm.path);
   else if (e.data?.init) {
     await linkWarm;
     load(e.data.init as InstanceInit);

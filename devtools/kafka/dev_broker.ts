@@ -8,7 +8,8 @@
  * `~/.cache/denative/kafka/broker-<port>/`); `up` returns once kafkajs gets metadata from it and prints the
  * address (stdout, one line). `up` while it runs just prints the address. `down` stops it (SIGTERM, then
  * SIGKILL) and removes its data dir. Env: KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_VERSION,
- * KAFKA_HEAP_OPTS (default "-Xms128m -Xmx512m"), JAVA_HOME, XDG_CACHE_HOME.
+ * KAFKA_HEAP_OPTS (default "-Xms128m -Xmx512m"), JAVA_HOME, XDG_CACHE_HOME, and KAFKA_KEEP_DATA=1 (`down`
+ * keeps the data dir, `up` restarts on it: a broker stopped and restarted with its records).
  *
  * Kafka version: 4.4.0, the newest release Maven Central serves here, because kafkajs 2.2.4 works with it.
  * Kafka 4.0 removed old protocol versions (KIP-896: baseline is what Kafka 2.1 spoke) and the pre-v2
@@ -86,7 +87,8 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
   const controllerPort = isPortFree(settings.host, settings.controllerPort)
     ? settings.controllerPort
     : pickFreePort(settings.host);
-  await removeIfExists(settings.dataDir);
+  const restarting = settings.keepData && await exists(`${settings.dataDir}/meta.properties`);
+  if (!restarting) await removeIfExists(settings.dataDir);
   await Deno.mkdir(settings.runDir, { recursive: true });
   await Deno.writeTextFile(
     settings.propertiesFile,
@@ -95,12 +97,14 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
   await Deno.writeTextFile(settings.log4jFile, log4jProperties());
   const logging = `-Dlog4j2.configurationFile=${settings.log4jFile}`;
   const started = Date.now();
-  await formatStorage({
-    java,
-    classpath: jars.classpath,
-    jvmArgs: ["-Xmx256m", "-XX:TieredStopAtLevel=1", ...JVM_FLAGS, logging],
-    propertiesFile: settings.propertiesFile,
-  });
+  if (!restarting) {
+    await formatStorage({
+      java,
+      classpath: jars.classpath,
+      jvmArgs: ["-Xmx256m", "-XX:TieredStopAtLevel=1", ...JVM_FLAGS, logging],
+      propertiesFile: settings.propertiesFile,
+    });
+  }
 
   progress(`starting Kafka ${settings.version} on ${settings.address} (log ${settings.logFile})`);
   const child = spawnJava({
@@ -136,7 +140,7 @@ export async function up(settings: DevBrokerSettings): Promise<string> {
   );
 }
 
-/** Stops the broker if it runs and removes its data dir. */
+/** Stops the broker if it runs and removes its data dir (unless `keepData`). */
 export async function down(settings: DevBrokerSettings): Promise<void> {
   const running = await runningPid(settings);
   if (running === undefined) {
@@ -147,9 +151,13 @@ export async function down(settings: DevBrokerSettings): Promise<void> {
       `stopped pid ${running} (${how === "terminated" ? "SIGTERM" : "SIGKILL after SIGTERM timed out"})`,
     );
   }
-  await removeIfExists(settings.dataDir);
+  if (!settings.keepData) await removeIfExists(settings.dataDir);
   await removeIfExists(settings.pidFile);
   await removeIfExists(settings.propertiesFile);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
 }
 
 /** The pid from the pid file when it is still our broker; a stale pid file is ignored. */

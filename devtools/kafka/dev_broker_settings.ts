@@ -30,6 +30,11 @@ export interface DevBrokerSettings {
   readonly logFile: string;
   readonly propertiesFile: string;
   readonly log4jFile: string;
+  /**
+   * `KAFKA_KEEP_DATA=1`: `down` keeps the data dir and `up` starts on it when it was formatted before,
+   * so topics, records and committed offsets outlive a stop (for outage tests).
+   */
+  readonly keepData: boolean;
 }
 
 export function devBrokerSettings(env: Deno.Env = Deno.env): DevBrokerSettings {
@@ -55,6 +60,7 @@ export function devBrokerSettings(env: Deno.Env = Deno.env): DevBrokerSettings {
     logFile: join(runDir, "broker.log"),
     propertiesFile: join(runDir, "server.properties"),
     log4jFile: join(runDir, "log4j2.properties"),
+    keepData: ["1", "true", "yes"].includes((env.get("KAFKA_KEEP_DATA") ?? "").toLowerCase()),
   };
 }
 

@@ -13,6 +13,7 @@ import { resolveEnv } from "./env.ts";
 import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 import { resolvedEntry } from "./dependencies.ts";
 import { revisionLimits } from "./revision_limits.ts";
+import { allowedNetwork } from "../limits/allow_net_annotation.ts";
 import { resolveVolumes } from "./volumes.ts";
 
 export { RevisionNotRunnable };
@@ -54,5 +55,6 @@ export async function runtimeSpecFor(ctx: ServingContext, rev: Revision): Promis
     idleTimeoutSeconds: rev.spec.idleTimeoutSeconds ?? 0,
     volumes: resolveVolumes(rev.spec, (kind, name) => ctx.store.get(kind, namespace, name)),
     ...revisionLimits(container.resources?.limits, ctx.revisionLimitDefaults),
+    allowNet: allowedNetwork(rev.metadata.annotations),
   };
 }

@@ -19,7 +19,8 @@ const LINK_LOSS_GRACE_MS = 250;
 
 /** Where instances connect back to (see HostListener). */
 export interface InstanceLinks {
-  port: number;
+  /** The unix socket instances connect to. */
+  path: string;
   expect(token: string, timeoutMs: number, who: string): Promise<HostConnection>;
 }
 
@@ -127,7 +128,7 @@ export class HostLauncher implements InstanceLauncher {
     }, () => {/* the instance set's start timeout reports it */});
     const start: StartInstance = {
       instance: id,
-      link: { port: this.opts.links.port, token },
+      link: { path: this.opts.links.path, token },
       slot,
       moduleUrl: `file://${slot}/${spec.entry}`,
       service: spec.service,

@@ -2,9 +2,12 @@
  * Where pool hosts and instances connect back to the supervisor.
  *
  * Pool hosts use a unix socket that functions cannot reach (their isolates have no read or write
- * permission for the path). Instances connect over loopback TCP, which needs no file permission
- * they could misuse (write access to a socket path would let a function delete it). Both prove who
- * they are with a random token given to them at spawn or start; anything else is dropped.
+ * permission for the path). Instances connect to a second unix socket: an isolate is started with
+ * read and write permission for that one path, connects before the function's code is loaded, and
+ * revokes both (instance_worker.ts), so the function cannot reach it. (Over loopback TCP it could:
+ * Deno cannot revoke one host:port under a global net grant, and the pool host's deny list would
+ * deny the instance too.) Both prove who they are with a random token given to them at spawn or
+ * start; anything else is dropped.
  */
 import { FrameReader, FrameType, parseJson } from "../../runtime/protocol.ts";
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
@@ -27,10 +30,10 @@ export class HostListener {
   readonly slotsRoot: string;
   /** Lets functions import the SDK as `denative/cloud_event.ts`, as they do in this repository. */
   readonly importMapPath: string;
-  /** The loopback port instances connect to. */
-  readonly linkPort: number;
+  /** The unix socket instances connect to. */
+  readonly linkPath: string;
   #listener: Deno.Listener<Deno.UnixConn>;
-  #links: Deno.TcpListener;
+  #links: Deno.Listener<Deno.UnixConn>;
   #waiting = new Map<string, (c: HostConnection) => void>();
 
   private constructor(dir: string) {
@@ -41,8 +44,8 @@ export class HostListener {
     const runtime = new URL("../../runtime/", import.meta.url).href;
     Deno.writeTextFileSync(this.importMapPath, JSON.stringify({ imports: { "denative/": runtime } }));
     this.#listener = Deno.listen({ transport: "unix", path: this.socketPath });
-    this.#links = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    this.linkPort = this.#links.addr.port;
+    this.linkPath = `${dir}/links.sock`;
+    this.#links = Deno.listen({ transport: "unix", path: this.linkPath });
     this.#acceptLoop(this.#listener);
     this.#acceptLoop(this.#links);
   }
@@ -84,7 +87,7 @@ export class HostListener {
   async #handshake(conn: Deno.Conn) {
     const reader = new FrameReader();
     const buf = new Uint8Array(64 * 1024);
-    // A connection that does not say who it is soon is dropped (functions can reach the TCP port).
+    // A connection that does not say who it is soon is dropped.
     const silent = setTimeout(() => {
       try {
         conn.close();

@@ -8,8 +8,8 @@ import { HostListener, MAX_HANDSHAKE_BYTES } from "./host_listener.ts";
 import { encodeFrame, FrameType, jsonPayload } from "../../runtime/protocol.ts";
 import { fuzzParams } from "../../test/fuzz/fuzz_runs.ts";
 
-async function sendAndWaitClosed(port: number, bytes: Uint8Array): Promise<void> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+async function sendAndWaitClosed(path: string, bytes: Uint8Array): Promise<void> {
+  const conn = await Deno.connect({ transport: "unix", path });
   try {
     await conn.write(bytes).catch(() => 0);
     const buf = new Uint8Array(16);
@@ -36,12 +36,12 @@ Deno.test("the link listener drops arbitrary bytes and still accepts a real Hell
           ) => encodeFrame(type as FrameType, 0, jsonPayload({ token }))),
           fc.jsonValue().map((v) => encodeFrame(FrameType.Hello, 0, jsonPayload(v))),
         ),
-        async (bytes) => await sendAndWaitClosed(listener.linkPort, bytes),
+        async (bytes) => await sendAndWaitClosed(listener.linkPath, bytes),
       ),
       fuzzParams(200),
     );
     const waiting = listener.expect("the-token", 5_000, "the instance");
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.linkPort });
+    const conn = await Deno.connect({ transport: "unix", path: listener.linkPath });
     await conn.write(encodeFrame(FrameType.Hello, 0, jsonPayload({ token: "the-token" })));
     const connected = await waiting;
     assert.ok(connected.conn);
@@ -54,7 +54,7 @@ Deno.test("the link listener drops arbitrary bytes and still accepts a real Hell
 Deno.test("the link listener cuts off a connection that sends a huge frame instead of a Hello", async () => {
   const listener = await HostListener.open();
   try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.linkPort });
+    const conn = await Deno.connect({ transport: "unix", path: listener.linkPath });
     const header = new Uint8Array(4);
     new DataView(header.buffer).setUint32(0, 0xfffffff0);
     await conn.write(header);

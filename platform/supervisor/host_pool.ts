@@ -19,6 +19,8 @@ export interface RevisionLimits {
   maxHeapMb?: number;
   /** CPU per request per second of wall time, cores. */
   cpuCores?: number;
+  /** Entries taken off the network deny list (`denative.dev/allow-net`): per process, like a heap limit. */
+  allowNet?: string[];
 }
 
 /** What the host pool needs from a host (HostProcess, or a fake in tests). */
@@ -35,9 +37,9 @@ export interface PoolHost {
 export interface HostPoolOptions<H extends PoolHost> {
   /**
    * Starts a new host process that reports to `events`; `maxHeapMb` overrides the isolates' default
-   * heap limit.
+   * heap limit, `allowNet` entries are taken off its network deny list.
    */
-  spawn: (events: HostEvents<H>, maxHeapMb?: number) => Promise<H>;
+  spawn: (events: HostEvents<H>, maxHeapMb?: number, allowNet?: string[]) => Promise<H>;
   sharing: HostSharing;
   /** Hosts kept spawned and idle, so that a new group's first instance spawns nothing. */
   warmHosts: number;
@@ -93,11 +95,11 @@ export class HostPool<H extends PoolHost> {
   }
 
   /**
-   * Declares a revision's limits: a heap limit is per process flag and a CPU limit is measured per
-   * process, so its instances run in hosts of their own.
+   * Declares a revision's limits: a heap limit and a network allowance are per process flags and a CPU
+   * limit is measured per process, so its instances run in hosts of their own.
    */
   limit(revisionKey: string, limits: RevisionLimits) {
-    if (limits.maxHeapMb === undefined && limits.cpuCores === undefined) return;
+    if (limits.maxHeapMb === undefined && limits.cpuCores === undefined && !limits.allowNet?.length) return;
     this.#limits.set(revisionKey, limits);
   }
 
@@ -163,9 +165,9 @@ export class HostPool<H extends PoolHost> {
 
   #open(group: string): Promise<H> {
     const limits = group.startsWith("limited:") ? this.#limits.get(group.slice(8)) : undefined;
-    // A host with a heap limit of its own is spawned for it; warm hosts have the default one.
-    const taking = limits?.maxHeapMb !== undefined
-      ? this.opts.spawn(this.#events, limits.maxHeapMb)
+    // A host with a heap limit or network allowance of its own is spawned for it; warm hosts have the defaults.
+    const taking = limits?.maxHeapMb !== undefined || limits?.allowNet?.length
+      ? this.opts.spawn(this.#events, limits.maxHeapMb, limits.allowNet)
       : this.#take();
     const opening = taking.then((host) => {
       if (this.#stopped) {

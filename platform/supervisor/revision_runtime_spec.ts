@@ -23,4 +23,6 @@ export interface RevisionRuntimeSpec {
   cpuLimitCores?: number;
   /** Its secret/configMap volumes (their files) and emptyDirs, at their mountPaths. */
   volumes?: RuntimeVolume[];
+  /** `denative.dev/allow-net`: entries taken off the deny list (its instances then get hosts of their own). */
+  allowNet?: string[];
 }

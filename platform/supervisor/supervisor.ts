@@ -41,7 +41,7 @@ export class Supervisor {
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
     this.hosts = new HostPool({
-      spawn: (events, maxHeapMb) => this.#spawn(events, maxHeapMb),
+      spawn: (events, maxHeapMb, allowNet) => this.#spawn(events, maxHeapMb, allowNet),
       sharing: opts.hostSharing ?? SERVE_DEFAULTS.hostSharing,
       warmHosts: this.limits.warmHosts,
       instancesPerHost: this.limits.instancesPerHost,
@@ -60,13 +60,17 @@ export class Supervisor {
     return supervisor;
   }
 
-  #spawn(events: HostEvents<HostProcess>, maxHeapMb = this.limits.maxHeapMb): Promise<HostProcess> {
+  #spawn(
+    events: HostEvents<HostProcess>,
+    maxHeapMb = this.limits.maxHeapMb,
+    allowNet: string[] = [],
+  ): Promise<HostProcess> {
     return HostProcess.spawn({
       listener: this.listener,
       events,
       limits: { maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
       denoDir: this.opts.denoDir,
-      denyNet: this.opts.denyNet,
+      denyNet: this.opts.denyNet?.filter((entry) => !allowNet.includes(entry)),
       log: this.opts.log.child("host"),
     });
   }
@@ -84,11 +88,15 @@ export class Supervisor {
     const key = `${spec.namespace}/${spec.revision}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      this.hosts.limit(key, { maxHeapMb: spec.memoryLimitMb, cpuCores: spec.cpuLimitCores });
+      this.hosts.limit(key, {
+        maxHeapMb: spec.memoryLimitMb,
+        cpuCores: spec.cpuLimitCores,
+        allowNet: spec.allowNet,
+      });
       const launcher = new HostLauncher({
         hosts: this.hosts,
         links: {
-          port: this.listener.linkPort,
+          path: this.listener.linkPath,
           expect: (token, timeoutMs, who) => this.listener.expect(token, timeoutMs, who),
         },
         spec,

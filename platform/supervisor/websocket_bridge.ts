@@ -19,6 +19,7 @@ import {
   messagePayload,
   sendableCloseCode,
 } from "../../runtime/websocket_frames.ts";
+import { upgradeOptions } from "../http/guarded_server.ts";
 
 /** The part of an instance's link a bridge writes to. */
 export interface SocketLink {
@@ -60,7 +61,10 @@ export class WebSocketBridge {
     private readonly onOver: () => void,
   ) {
     const { protocol } = parseJson<{ protocol?: string }>(accept);
-    const { socket, response } = Deno.upgradeWebSocket(request, protocol ? { protocol } : undefined);
+    const { socket, response } = Deno.upgradeWebSocket(request, {
+      ...(protocol ? { protocol } : {}),
+      ...upgradeOptions(request),
+    });
     this.response = response;
     this.#ws = socket;
     socket.binaryType = "arraybuffer";

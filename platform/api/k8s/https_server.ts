@@ -3,11 +3,13 @@
  * rather than `Deno.serve({ cert, key })`: in Deno 2.9, a TLS response larger than a few KB
  * leaves its last segment waiting ~40 ms for the peer's delayed ACK (measured: 1 KB in 0.3 ms,
  * 8 KB to 200 KB in 42-48 ms; node:https sends 30 KB in 0.5 ms), and kubectl's discovery, OpenAPI
- * and list answers are all that large.
+ * and list answers are all that large. Slow clients get the same limits as on the admin port
+ * (platform/http/guarded_server.ts); a TLS handshake must also finish within the header timeout.
  */
 import https from "node:https";
 import type { Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import { type ConnectionLimits, nodeServerLimits } from "../../http/guarded_server.ts";
 
 export interface HttpsServer {
   readonly port: number;
@@ -16,12 +18,19 @@ export interface HttpsServer {
 }
 
 export async function serveHttps(
-  opts: { port: number; hostname: string; cert: string; key: string },
+  opts: { port: number; hostname: string; cert: string; key: string; limits?: ConnectionLimits },
   fetch: (req: Request) => Response | Promise<Response>,
 ): Promise<HttpsServer> {
   // overrideGlobalObjects: false keeps the adapter from replacing the process's Request/Response.
   const listener = getRequestListener(fetch, { overrideGlobalObjects: false });
-  const server = https.createServer({ cert: opts.cert, key: opts.key }, listener);
+  const limits = opts.limits;
+  const server = https.createServer({
+    cert: opts.cert,
+    key: opts.key,
+    // A TLS handshake gets no longer than a request head.
+    ...(limits ? { ...nodeServerLimits(limits), handshakeTimeout: limits.headerTimeoutMs } : {}),
+  }, listener);
+  if (limits) server.maxConnections = limits.maxConnections;
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     socket.setNoDelay(true);
