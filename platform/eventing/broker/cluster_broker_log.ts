@@ -181,7 +181,10 @@ export class ClusterBrokerLog implements BrokerLog {
   async #deliver(row: DeliveryRow) {
     try {
       if (row.started) this.opts.hooks.redelivering(row);
-      if (!this.opts.hooks.known(row.triggerUid)) return; // deleted meanwhile: its rows are dropped
+      if (!this.opts.hooks.known(row.triggerUid)) {
+        this.#claims.released(row.id); // deleted meanwhile: its rows are dropped
+        return;
+      }
       const replies = await this.opts.hooks.deliver(row);
       if (this.#closed) return; // stopped past the grace period: the row goes back, delivered again
       this.#complete(row, replies);
