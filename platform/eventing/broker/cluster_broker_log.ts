@@ -59,7 +59,7 @@ export class ClusterBrokerLog implements BrokerLog {
   /** Triggers whose last claim filled its budget: more of their rows may be waiting. */
   #more = new Set<string>();
   #flushScheduled = false;
-  #flushing: Promise<void> | null = null;
+  #flushing: Record<"appends" | "completions", Promise<void> | null> = { appends: null, completions: null };
   #claiming = false;
   #wakeAgain = false;
   #pending = new Map<string, number>();
@@ -172,8 +172,9 @@ export class ClusterBrokerLog implements BrokerLog {
       const left = (this.#inFlight.get(uid) ?? 1) - 1;
       if (left > 0) this.#inFlight.set(uid, left);
       else this.#inFlight.delete(uid);
-      // Room for one more, and more of this trigger's rows may be waiting.
-      if (this.#more.has(uid)) this.wake();
+      // More of this trigger's rows may be waiting: claim them once half the room is free (in
+      // batches, not one query per finished delivery).
+      if (this.#more.has(uid) && left <= this.opts.concurrency / 2) this.wake();
     });
     this.#running.add(running);
   }
@@ -234,19 +235,25 @@ export class ClusterBrokerLog implements BrokerLog {
     });
   }
 
-  /** Writes what is pending in one transaction; one at a time (what arrives meanwhile waits for the next). */
+  /** Writes what is pending: appends and completions in two lanes, each one transaction at a time. */
   async #flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    const appends = this.#appends.splice(0);
-    const completions = this.#completions.splice(0);
+    await Promise.all([this.#flushLane("appends"), this.#flushLane("completions")]);
+  }
+
+  async #flushLane(lane: "appends" | "completions"): Promise<void> {
+    while (this.#flushing[lane]) await this.#flushing[lane];
+    const appends = lane === "appends" ? this.#appends.splice(0) : [];
+    const completions = lane === "completions" ? this.#completions.splice(0) : [];
     if (appends.length + completions.length === 0) return;
-    this.#flushing = this.#write(appends, completions);
+    const writing = this.#flushing[lane] = this.#write(appends, completions);
     try {
-      await this.#flushing;
+      await writing;
     } finally {
-      this.#flushing = null;
+      this.#flushing[lane] = null;
     }
-    if (this.#appends.length + this.#completions.length > 0 && !this.#closed) this.#scheduleFlush();
+    // What arrived meanwhile waited for this transaction: it goes in the next one.
+    const left = lane === "appends" ? this.#appends.length : this.#completions.length;
+    if (left > 0 && !this.#closed) this.#scheduleFlush();
   }
 
   async #write(appends: PendingAppend[], completions: PendingCompletion[]) {
