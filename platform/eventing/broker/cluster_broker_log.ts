@@ -2,7 +2,9 @@
  * The broker log of cluster mode: events go into the shared PostgreSQL log from any node's
  * ingress, and every node's dispatcher claims pending deliveries of the triggers it knows, up to
  * `concurrency` in flight per trigger on this node, and runs them with the same delivery code as a
- * single node (retries, backoff, dead letters). Dispatchers wake on the log's NOTIFY and poll every
+ * single node (retries, backoff, dead letters). The node whose ingress took an event claims the
+ * deliveries it has room for in the same transaction and runs them from memory; only the rest wait
+ * in the log for any node. Dispatchers wake on the log's NOTIFY and poll every
  * `pollMs` as a safety net (a missed notification, another node's expired claims). Held claims are
  * renewed every `renewMs`; a node that dies stops renewing, so its claims expire and the rows go to
  * the others. Appends and completions gathered in one turn of the event loop share one transaction.
@@ -258,12 +260,22 @@ export class ClusterBrokerLog implements BrokerLog {
 
   async #write(appends: PendingAppend[], completions: PendingCompletion[]) {
     const rows: LogAppend[] = [];
+    // Deliveries this node has room for it claims as it writes them, and runs from memory; the
+    // rest are left in the log for any node to claim.
+    const taking = new Map<string, number>();
+    const claimable = (uid: string) => {
+      const n = taking.get(uid) ?? this.#inFlight.get(uid) ?? 0;
+      if (this.#stopped || claimBudget(this.opts.concurrency, n) === 0) return false;
+      taking.set(uid, n + 1);
+      return true;
+    };
     const add = (request: AppendRequest): AppendResult => {
       const result: AppendResult = { stored: 0, deliveries: 0 };
       for (const event of request.events) {
         const triggerUids = this.opts.hooks.fanout(request.namespace, request.broker, event);
         if (triggerUids.length === 0) continue;
-        rows.push({ namespace: request.namespace, broker: request.broker, event, triggerUids });
+        const claimedUids = triggerUids.filter(claimable);
+        rows.push({ namespace: request.namespace, broker: request.broker, event, triggerUids, claimedUids });
         result.stored++;
         result.deliveries += triggerUids.length;
       }
@@ -271,8 +283,10 @@ export class ClusterBrokerLog implements BrokerLog {
     };
     for (const c of completions) c.replies.forEach(add);
     const results = appends.map((a) => add(a.request));
+    const askedAt = this.#claims.asking();
+    let mine: DeliveryRow[];
     try {
-      await this.log.commit(rows, completions, this.opts.clock.now());
+      mine = await this.log.commit(rows, completions, this.opts.clock.now());
     } catch (err) {
       this.opts.hooks.log.error(`writing the broker log failed: ${err}`);
       for (const a of appends) a.reject(err);
@@ -283,5 +297,7 @@ export class ClusterBrokerLog implements BrokerLog {
       return;
     }
     appends.forEach((a, i) => a.resolve(results[i]));
+    this.#claims.claimed(mine.map((r) => r.id), askedAt);
+    for (const row of mine) this.#run(row);
   }
 }

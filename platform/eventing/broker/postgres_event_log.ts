@@ -22,6 +22,8 @@ export interface LogAppend {
   broker: string;
   event: CloudEvent;
   triggerUids: string[];
+  /** The triggers among them whose delivery this node claims at once. */
+  claimedUids?: string[];
 }
 
 export interface LogCompletion {
@@ -49,17 +51,19 @@ export class PostgresEventLog {
 
   /**
    * One transaction: completions end their rows (and events left with none), appends store events
-   * with their deliveries; wakes every node's dispatcher when something was appended.
+   * with their deliveries. Deliveries to an append's `claimedUids` are claimed by this node at once
+   * (returned, to be run from memory); when any are left for whoever claims them, every node's
+   * dispatcher is woken.
    */
-  async commit(appends: LogAppend[], completions: LogCompletion[], now: number): Promise<void> {
-    if (appends.length + completions.length === 0) return;
-    await this.sql.begin(async (tx) => {
+  async commit(appends: LogAppend[], completions: LogCompletion[], now: number): Promise<DeliveryRow[]> {
+    if (appends.length + completions.length === 0) return [];
+    return await this.sql.begin(async (tx) => {
       if (completions.length > 0) await complete(tx, completions);
       const wanted = appends.filter((a) => a.triggerUids.length > 0);
-      if (wanted.length === 0) return;
+      if (wanted.length === 0) return [];
       const seqs = (await tx<{ seq: string }[]>`
         SELECT nextval(pg_get_serial_sequence('broker_events', 'seq')) AS seq
-        FROM generate_series(1, ${wanted.length})`).map((r) => r.seq);
+        FROM generate_series(1, ${wanted.length})`).map((r) => Number(r.seq));
       const events = wanted.map((a, i) => {
         const stored = storeEvent(a.event);
         return {
@@ -72,16 +76,38 @@ export class PostgresEventLog {
           accepted_at: now,
         };
       });
-      const deliveries = wanted.flatMap((a, i) =>
-        a.triggerUids.map((uid) => ({ event_seq: seqs[i], trigger_uid: uid }))
-      );
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
         await tx`INSERT INTO broker_events ${tx(events.slice(i, i + INSERT_CHUNK))}`;
       }
-      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-        await tx`INSERT INTO broker_deliveries ${tx(deliveries.slice(i, i + INSERT_CHUNK))}`;
+      const mine = { seqs: [] as number[], uids: [] as string[] };
+      const free = { seqs: [] as number[], uids: [] as string[] };
+      wanted.forEach((a, i) => {
+        for (const uid of a.triggerUids) {
+          const to = a.claimedUids?.includes(uid) ? mine : free;
+          to.seqs.push(seqs[i]);
+          to.uids.push(uid);
+        }
+      });
+      if (free.seqs.length > 0) {
+        await tx`INSERT INTO broker_deliveries (event_seq, trigger_uid)
+          SELECT * FROM unnest(${free.seqs}::bigint[], ${free.uids}::text[])`;
+        await tx`SELECT pg_notify(${BROKER_CHANNEL}, '')`;
       }
-      await tx`SELECT pg_notify(${BROKER_CHANNEL}, '')`;
+      if (mine.seqs.length === 0) return [];
+      const claimed = await tx<{ id: string; event_seq: string; trigger_uid: string }[]>`
+        INSERT INTO broker_deliveries (event_seq, trigger_uid, claimed_by, claims, claim_expires_at)
+        SELECT s, u, ${this.node}, 1, now() + make_interval(secs => ${this.claimMs / 1000})
+        FROM unnest(${mine.seqs}::bigint[], ${mine.uids}::text[]) AS t(s, u)
+        RETURNING id, event_seq, trigger_uid`;
+      const eventOf = new Map(wanted.map((a, i) => [seqs[i], a.event]));
+      return claimed.map((r) => ({
+        id: Number(r.id),
+        eventSeq: Number(r.event_seq),
+        triggerUid: r.trigger_uid,
+        started: false,
+        acceptedAt: now,
+        event: eventOf.get(Number(r.event_seq))!,
+      })).sort((a, b) => a.id - b.id);
     });
   }
 

@@ -86,6 +86,30 @@ postgresTest(
   missing,
 );
 
+postgresTest("an appending node claims the deliveries it has room for as it writes them", async () => {
+  await withDatabase(2, async ([a, b]) => {
+    const logA = new PostgresEventLog(a, "node-a", 8_000);
+    const logB = new PostgresEventLog(b, "node-b", 8_000);
+    const mine = await logA.commit(
+      [
+        { ...append("x", ["t1", "t2"]), claimedUids: ["t1"] },
+        { ...append("y", ["t1"]), claimedUids: [] },
+      ],
+      [],
+      5,
+    );
+    assertEquals(mine.map((r) => [r.event.id, r.triggerUid, r.started, r.acceptedAt]), [[
+      "x",
+      "t1",
+      false,
+      5,
+    ]]);
+    assertEquals((await logB.claim("t1", 10)).map((r) => r.event.id), ["y"], "x's t1 delivery is node-a's");
+    assertEquals((await logB.claim("t2", 10)).map((r) => r.event.id), ["x"]);
+    assertEquals(await logA.renew(mine.map((r) => r.id)), mine.map((r) => r.id));
+  });
+}, missing);
+
 postgresTest("nodes claiming at once get disjoint deliveries (FOR UPDATE SKIP LOCKED)", async () => {
   await withDatabase(3, async (sqls) => {
     const logs = sqls.map((sql, i) => new PostgresEventLog(sql, `node-${i}`, 8_000));
