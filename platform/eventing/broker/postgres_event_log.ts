@@ -16,6 +16,8 @@ export const BROKER_CHANNEL = "denative_broker";
 const INSERT_CHUNK = 1_000;
 /** Events left without deliveries (two nodes finished an event's last deliveries at once) go after this, ms. */
 const ORPHAN_AGE_MS = 60_000;
+/** Event numbers taken from the sequence at once. */
+const SEQ_BLOCK = 1_000;
 
 export interface LogAppend {
   namespace: string;
@@ -43,6 +45,8 @@ interface ClaimedRecord {
 }
 
 export class PostgresEventLog {
+  #seqs: number[] = [];
+
   constructor(
     private readonly sql: Sql,
     private readonly node: string,
@@ -57,58 +61,72 @@ export class PostgresEventLog {
    */
   async commit(appends: LogAppend[], completions: LogCompletion[], now: number): Promise<DeliveryRow[]> {
     if (appends.length + completions.length === 0) return [];
-    return await this.sql.begin(async (tx) => {
-      if (completions.length > 0) await complete(tx, completions);
-      const wanted = appends.filter((a) => a.triggerUids.length > 0);
-      if (wanted.length === 0) return [];
-      const seqs = (await tx<{ seq: string }[]>`
-        SELECT nextval(pg_get_serial_sequence('broker_events', 'seq')) AS seq
-        FROM generate_series(1, ${wanted.length})`).map((r) => Number(r.seq));
-      const events = wanted.map((a, i) => {
-        const stored = storeEvent(a.event);
-        return {
-          seq: seqs[i],
-          namespace: a.namespace,
-          broker: a.broker,
-          attrs: stored.attrs,
-          data: stored.data,
-          data_kind: stored.dataKind,
-          accepted_at: now,
-        };
-      });
+    const wanted = appends.filter((a) => a.triggerUids.length > 0);
+    const seqs = await this.#takeSeqs(wanted.length);
+    const events = wanted.map((a, i) => {
+      const stored = storeEvent(a.event);
+      return {
+        seq: seqs[i],
+        namespace: a.namespace,
+        broker: a.broker,
+        attrs: stored.attrs,
+        data: stored.data,
+        data_kind: stored.dataKind,
+        accepted_at: now,
+      };
+    });
+    const mine = { seqs: [] as number[], uids: [] as string[] };
+    const free = { seqs: [] as number[], uids: [] as string[] };
+    wanted.forEach((a, i) => {
+      for (const uid of a.triggerUids) {
+        const to = a.claimedUids?.includes(uid) ? mine : free;
+        to.seqs.push(seqs[i]);
+        to.uids.push(uid);
+      }
+    });
+    // The statements go out pipelined on the transaction's connection (none needs another's answer).
+    const claimed = await this.sql.begin(async (tx) => {
+      const writes: Promise<unknown>[] = [];
+      if (completions.length > 0) writes.push(...complete(tx, completions));
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await tx`INSERT INTO broker_events ${tx(events.slice(i, i + INSERT_CHUNK))}`;
+        writes.push(tx`INSERT INTO broker_events ${tx(events.slice(i, i + INSERT_CHUNK))}`);
       }
-      const mine = { seqs: [] as number[], uids: [] as string[] };
-      const free = { seqs: [] as number[], uids: [] as string[] };
-      wanted.forEach((a, i) => {
-        for (const uid of a.triggerUids) {
-          const to = a.claimedUids?.includes(uid) ? mine : free;
-          to.seqs.push(seqs[i]);
-          to.uids.push(uid);
-        }
-      });
       if (free.seqs.length > 0) {
-        await tx`INSERT INTO broker_deliveries (event_seq, trigger_uid)
-          SELECT * FROM unnest(${free.seqs}::bigint[], ${free.uids}::text[])`;
-        await tx`SELECT pg_notify(${BROKER_CHANNEL}, '')`;
+        writes.push(tx`INSERT INTO broker_deliveries (event_seq, trigger_uid)
+          SELECT * FROM unnest(${free.seqs}::bigint[], ${free.uids}::text[])`);
+        writes.push(tx`SELECT pg_notify(${BROKER_CHANNEL}, '')`);
       }
-      if (mine.seqs.length === 0) return [];
-      const claimed = await tx<{ id: string; event_seq: string; trigger_uid: string }[]>`
+      const claiming = mine.seqs.length === 0 ? Promise.resolve([]) : tx<
+        { id: string; event_seq: string; trigger_uid: string }[]
+      >`
         INSERT INTO broker_deliveries (event_seq, trigger_uid, claimed_by, claims, claim_expires_at)
         SELECT s, u, ${this.node}, 1, now() + make_interval(secs => ${this.claimMs / 1000})
         FROM unnest(${mine.seqs}::bigint[], ${mine.uids}::text[]) AS t(s, u)
         RETURNING id, event_seq, trigger_uid`;
-      const eventOf = new Map(wanted.map((a, i) => [seqs[i], a.event]));
-      return claimed.map((r) => ({
-        id: Number(r.id),
-        eventSeq: Number(r.event_seq),
-        triggerUid: r.trigger_uid,
-        started: false,
-        acceptedAt: now,
-        event: eventOf.get(Number(r.event_seq))!,
-      })).sort((a, b) => a.id - b.id);
+      // One Promise.all, so a failed statement leaves no other rejection unhandled.
+      const [rows] = await Promise.all([claiming, ...writes]);
+      return [...rows];
     });
+    const eventOf = new Map(wanted.map((a, i) => [seqs[i], a.event]));
+    return claimed.map((r) => ({
+      id: Number(r.id),
+      eventSeq: Number(r.event_seq),
+      triggerUid: r.trigger_uid,
+      started: false,
+      acceptedAt: now,
+      event: eventOf.get(Number(r.event_seq))!,
+    })).sort((a, b) => a.id - b.id);
+  }
+
+  /** Event numbers, taken from the sequence a block at a time (gaps are harmless). */
+  async #takeSeqs(n: number): Promise<number[]> {
+    if (this.#seqs.length < n) {
+      const rows = await this.sql<{ seq: string }[]>`
+        SELECT nextval(pg_get_serial_sequence('broker_events', 'seq')) AS seq
+        FROM generate_series(1, ${Math.max(n - this.#seqs.length, SEQ_BLOCK)})`;
+      this.#seqs.push(...rows.map((r) => Number(r.seq)));
+    }
+    return this.#seqs.splice(0, n);
   }
 
   /**
@@ -193,10 +211,13 @@ export class PostgresEventLog {
   }
 }
 
-async function complete(tx: TransactionSql, completions: LogCompletion[]) {
+/** The deliveries' deletes run before the events' (statements on one connection run in order). */
+function complete(tx: TransactionSql, completions: LogCompletion[]): Promise<unknown>[] {
   const ids = completions.map((c) => c.id);
   const seqs = [...new Set(completions.map((c) => c.eventSeq))];
-  await tx`DELETE FROM broker_deliveries WHERE id = ANY(${ids}::bigint[])`;
-  await tx`DELETE FROM broker_events e WHERE e.seq = ANY(${seqs}::bigint[])
-    AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.event_seq = e.seq)`;
+  return [
+    tx`DELETE FROM broker_deliveries WHERE id = ANY(${ids}::bigint[])`,
+    tx`DELETE FROM broker_events e WHERE e.seq = ANY(${seqs}::bigint[])
+      AND NOT EXISTS (SELECT 1 FROM broker_deliveries d WHERE d.event_seq = e.seq)`,
+  ];
 }
