@@ -1,8 +1,9 @@
 /**
  * The Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on the data
  * port, and the reconciler that keeps statuses current. The default class is the durable broker
- * (the event log in the node's SQLite database and the dispatcher that delivers it); the `Kafka`
- * class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
+ * (`BrokerLog`: the event log in the node's SQLite database and the dispatcher that delivers it; in
+ * cluster mode the log shared in PostgreSQL, delivered by whichever node claims each delivery); the
+ * `Kafka` class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
  * per trigger). Both share the trigger index, the delivery code and the metrics; the ingress hands
  * each event to its broker's class. `metrics()` gives the broker's Prometheus series.
  */

@@ -153,7 +153,10 @@ export class ClusterBrokerLog implements BrokerLog {
       for (const uid of this.opts.triggers()) {
         if (this.#stopped) return;
         const budget = claimBudget(this.opts.concurrency, this.#inFlight.get(uid) ?? 0);
-        if (budget === 0) continue;
+        if (budget === 0) {
+          this.#more.add(uid); // woken with no room: look again once there is
+          continue;
+        }
         const askedAt = this.#claims.asking();
         const rows = await this.log.claim(uid, budget);
         this.#claims.claimed(rows.map((r) => r.id), askedAt);
