@@ -10,13 +10,15 @@
  * 5. with KAFKA_BROKERS set: KafkaSource throughput to a function beside kafkajs consumers;
  * 6. density: N hello Services (BENCH_DENSITY_SERVICES, 50) in a cold platform, PSS per Service with
  *    shared and with per-revision pool hosts, beside N workers in one bare deno process;
- * 7. Redis, RabbitMQ and NATS sources beside bare clients (servers that answer), and a Sequence's latency.
+ * 7. Redis, RabbitMQ and NATS sources beside bare clients (servers that answer), and a Sequence's latency;
+ * 8. cluster mode, when PostgreSQL answers (DENATIVE_TEST_POSTGRES): a change through node 1 to being
+ *    served by node 2 (p50/p99), and broker events/s with three nodes on PostgreSQL beside one on SQLite.
  *
  * Prints the environment and one markdown table, writes bench/out/results.json. Every process it
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
  * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno,
  * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs),
- * BENCH_ONLY=density (runs only step 6).
+ * BENCH_ONLY=density (runs only step 6), BENCH_ONLY=cluster (runs only step 8; BENCH_CLUSTER_EVENTS, 20,000).
  */
 import { EXAMPLES } from "../test/harness.ts";
 import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
@@ -53,6 +55,7 @@ import {
   measureDensityFloor,
   renderDensity,
 } from "./density.ts";
+import { type ClusterBench, measureCluster, renderCluster } from "./cluster_bench.ts";
 import {
   measureQueueSources,
   type QueueSourcesBenchResult,
@@ -196,6 +199,12 @@ async function run(): Promise<BenchResults> {
     return undefined;
   });
 
+  // 8. Cluster mode, when PostgreSQL is there.
+  cluster = await runCluster().catch((err) => {
+    log(`cluster: not measured (${(err as Error).message})`);
+    return undefined;
+  });
+
   const [platformRow, bareRow] = rows;
   const workerdRow = workerd.ok ? rows[2] : { notAvailable: workerd.reason };
   const floorRows: FloorRow[] = rows.slice(rows.length - floors.length).map((row) => ({
@@ -251,7 +260,33 @@ async function runDensity() {
   });
 }
 
+/** Step 8: three nodes on PostgreSQL beside one on SQLite. */
+function runCluster(): Promise<ClusterBench> {
+  return measureCluster({
+    changes: envNumber("BENCH_CLUSTER_CHANGES", 20),
+    events: envNumber("BENCH_CLUSTER_EVENTS", 20_000),
+    batch: 100,
+    inFlight: 6,
+    log,
+  });
+}
+
 stopAllOnSignals();
+let cluster: ClusterBench | undefined;
+if (Deno.env.get("BENCH_ONLY") === "cluster") {
+  try {
+    cluster = await runCluster();
+  } catch (err) {
+    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+    await stopAll(5_000);
+    Deno.exit(1);
+  }
+  await stopAll();
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  await Deno.writeTextFile(`${OUT_DIR}cluster.json`, JSON.stringify(cluster, null, 2) + "\n");
+  console.log(renderCluster(cluster));
+  Deno.exit(0);
+}
 let density: DensityRow[] = [];
 let densityFloor: DensityFloor | undefined;
 if (Deno.env.get("BENCH_ONLY") === "density") {
@@ -289,7 +324,11 @@ await stopAll();
 await Deno.mkdir(OUT_DIR, { recursive: true });
 await Deno.writeTextFile(
   `${OUT_DIR}results.json`,
-  JSON.stringify({ ...results, loadStep, broker, kafka, density, densityFloor, queueSources }, null, 2) +
+  JSON.stringify(
+    { ...results, loadStep, broker, kafka, density, densityFloor, queueSources, cluster },
+    null,
+    2,
+  ) +
     "\n",
 );
 console.log(renderReport(results));
@@ -298,6 +337,7 @@ if (broker) console.log(renderBroker(broker));
 if (kafka) console.log(renderKafka(kafka));
 if (density.length > 0) console.log(renderDensity(density, densityFloor));
 if (queueSources) console.log(renderQueueSources(queueSources));
+if (cluster) console.log(renderCluster(cluster));
 
 function renderKafka(k: KafkaSourceBenchResult): string {
   const rate = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -231,6 +231,13 @@ export const CLUSTER_DEFAULTS = {
   leaseRenewMs: 2_000,
   /** On SIGTERM, how long /healthz answers 503 before the data port closes, ms. */
   drainNoticeMs: 2_000,
+  /**
+   * A broker delivery claimed by a node stays its own this long unless renewed (every
+   * `heartbeatIntervalMs`, like the heartbeat), so a dead node's deliveries move within about 10 s, ms.
+   */
+  brokerClaimMs: 8_000,
+  /** Every node looks for claimable broker deliveries this often even without a NOTIFY, ms. */
+  brokerPollMs: 1_000,
 } as const;
 
 /**

@@ -44,6 +44,8 @@ export interface NodeParts {
    * and its tick), false on the others. Absent on a single node, where everything runs once anyway.
    */
   claimOnce?: (key: string) => Promise<boolean>;
+  /** Cluster mode: the shared database's URL and this node's name (absent on a single node). */
+  cluster?: { databaseUrl: string; nodeName: string };
   /** Cluster mode: whether this node holds a singleton's lease now (see platform/cluster/leases.ts). */
   holdsLease?: (name: SingletonLease) => boolean;
 }

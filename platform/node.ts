@@ -198,6 +198,9 @@ export class PlatformNode {
       tracing,
       dataPlaneFetch: (req) => Promise.resolve(dataPlane.fetch(req, {})),
       addScalingDemand: (source) => demandSources.push(source),
+      cluster: cluster && config.database
+        ? { databaseUrl: config.database, nodeName: cluster.nodeName }
+        : undefined,
       claimOnce: cluster ? onceClaimer(cluster.sql, cluster.nodeName) : undefined,
       holdsLease: leases ? (name) => leases.holds(name) : undefined,
     };

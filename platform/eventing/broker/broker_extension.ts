@@ -1,8 +1,9 @@
 /**
  * The Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on the data
  * port, and the reconciler that keeps statuses current. The default class is the durable broker
- * (the event log in the node's SQLite database and the dispatcher that delivers it); the `Kafka`
- * class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
+ * (`BrokerLog`: the event log in the node's SQLite database and the dispatcher that delivers it; in
+ * cluster mode the log shared in PostgreSQL, delivered by whichever node claims each delivery); the
+ * `Kafka` class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
  * per trigger). Both share the trigger index, the delivery code and the metrics; the ingress hands
  * each event to its broker's class. `metrics()` gives the broker's Prometheus series.
  */
@@ -13,9 +14,9 @@ import { EventSender } from "../event_sender.ts";
 import { type Broker, isDefaultClass } from "./broker_resource.ts";
 import { BrokerMetrics } from "./broker_metrics.ts";
 import { BrokerReconciler } from "./broker_reconciler.ts";
-import { CommitBatcher } from "./commit_batcher.ts";
-import { Dispatcher } from "./dispatcher.ts";
-import { EventLog } from "./event_log.ts";
+import type { BrokerLog, BrokerLogHooks } from "./broker_log.ts";
+import { ClusterBrokerLog } from "./cluster_broker_log.ts";
+import { LocalBrokerLog } from "./local_broker_log.ts";
 import { eventingKinds } from "./eventing_registry.ts";
 import { mountIngress } from "./ingress.ts";
 import { TriggerDelivery } from "./trigger_delivery.ts";
@@ -25,6 +26,8 @@ import { KafkaBrokerController } from "./kafka_broker_controller.ts";
 import { KafkaClients } from "../../kafka/kafka_clients.ts";
 import { kafkajsClientFactory } from "../../kafka/kafkajs_client.ts";
 import { RabbitmqBrokerController } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import { CLUSTER_DEFAULTS } from "../../config.ts";
+import postgres from "postgres";
 
 /** Deliveries of one trigger in flight at once. */
 export const TRIGGER_CONCURRENCY = 100;
@@ -47,30 +50,28 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   const metrics = new BrokerMetrics();
   const sender = new EventSender(parts);
   const index = new TriggerIndex();
-  const eventLog = new EventLog(store.db);
   const tracing = parts.tracing?.enabled ? parts.tracing : undefined;
   const delivery = new TriggerDelivery({ store, index, sender, metrics, clock: systemClock, log, tracing });
   const brokers = new Set<string>();
   const key = (ns: string, name: string) => `${ns}/${name}`;
 
-  // deno-lint-ignore prefer-const
-  let dispatcher: Dispatcher;
-  const batcher = new CommitBatcher(eventLog, {
+  const hooks: BrokerLogHooks = {
     fanout: (ns, broker, event) => index.matching(ns, broker, event),
-    committed: (rows) => dispatcher.offer(rows),
-    now: () => Date.now(),
-    failed: (err) => log.error(`writing the broker log failed: ${err}`),
-  });
-  dispatcher = new Dispatcher({
-    log: eventLog,
-    batcher,
+    known: (uid) => index.get(uid) !== undefined,
     deliver: (row) => delivery.deliver(row),
     redelivering: (row) => {
       const t = index.get(row.triggerUid);
       if (t) metrics.redelivery({ namespace: t.namespace, broker: t.broker, trigger: t.name });
     },
-    concurrency: TRIGGER_CONCURRENCY,
-  });
+    log,
+  };
+  // Cluster mode: the log in the shared database, with a connection pool of its own (so heavy
+  // eventing never delays the node's heartbeat).
+  const clusterSql = parts.cluster
+    ? postgres(parts.cluster.databaseUrl, { max: 4, onnotice: () => {} })
+    : undefined;
+  // deno-lint-ignore prefer-const
+  let eventLog: BrokerLog;
   const kafkaClients = new KafkaClients(kafkajsClientFactory({ log: log.child("kafkajs") }));
   // deno-lint-ignore prefer-const
   let reconciler: BrokerReconciler;
@@ -114,10 +115,8 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   const forgetTrigger = (uid: string | undefined) => {
     if (!uid) return;
     index.remove(uid);
-    dispatcher.removeTrigger(uid);
     delivery.forget(uid);
-    const dropped = eventLog.dropTrigger(uid);
-    if (dropped > 0) log.info(`dropped ${dropped} undelivered event(s) of a deleted trigger`);
+    eventLog.dropTrigger(uid);
   };
 
   // Triggers and brokers are known before the ingress takes its first event.
@@ -127,7 +126,19 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   kafka.load();
   rabbitmq.load();
   for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
-  for (const uid of eventLog.pendingTriggers()) if (!index.get(uid)) forgetTrigger(uid);
+  eventLog = parts.cluster && clusterSql
+    ? new ClusterBrokerLog({
+      sql: clusterSql,
+      nodeName: parts.cluster.nodeName,
+      hooks,
+      triggers: () => [...index.all()].map((t) => t.uid),
+      concurrency: TRIGGER_CONCURRENCY,
+      claimMs: CLUSTER_DEFAULTS.brokerClaimMs,
+      renewMs: CLUSTER_DEFAULTS.heartbeatIntervalMs,
+      pollMs: CLUSTER_DEFAULTS.brokerPollMs,
+      clock: systemClock,
+    })
+    : new LocalBrokerLog(store.db, hooks, TRIGGER_CONCURRENCY);
 
   const onChange = (e: WatchEvent) => {
     const obj = e.object;
@@ -159,23 +170,22 @@ export function createBroker(parts: NodeParts): BrokerHandle {
             ? kafka.append(request)
             : rabbitmq.serves(request.namespace, request.broker)
             ? rabbitmq.append(request)
-            : batcher.append(request),
+            : eventLog.append(request),
         metrics,
         tracing,
         matching: (ns, broker, event) => index.matching(ns, broker, event).length,
       }),
-    start() {
+    async start() {
       reconciler.resyncAll();
-      dispatcher.resume(eventLog.pendingTriggers());
-      dispatcher.start();
+      await eventLog.start();
       kafka.start();
       rabbitmq.start();
     },
     async stop() {
       unwatch();
       reconciler.stop();
-      await Promise.all([dispatcher.stop(STOP_GRACE_MS), kafka.stop(), rabbitmq.stop()]);
-      batcher.close();
+      await Promise.all([eventLog.stop(STOP_GRACE_MS), kafka.stop(), rabbitmq.stop()]);
+      await clusterSql?.end({ timeout: 2 });
       await kafkaClients.closeAll();
     },
     metrics() {

@@ -56,6 +56,22 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX once_claims_claimed_at ON once_claims (claimed_at);
     `,
   },
+  {
+    version: 4,
+    description:
+      "the default Broker's event log, shared: events, and per (event, trigger) deliveries with claims",
+    sql: `
+      CREATE TABLE broker_events (
+        seq BIGSERIAL PRIMARY KEY, namespace TEXT NOT NULL, broker TEXT NOT NULL,
+        attrs TEXT NOT NULL, data BYTEA, data_kind SMALLINT NOT NULL, accepted_at BIGINT NOT NULL);
+      CREATE TABLE broker_deliveries (
+        id BIGSERIAL PRIMARY KEY, event_seq BIGINT NOT NULL, trigger_uid TEXT NOT NULL,
+        claimed_by TEXT, claim_expires_at TIMESTAMPTZ, claims INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX broker_deliveries_by_trigger ON broker_deliveries (trigger_uid, id);
+      CREATE INDEX broker_deliveries_by_event ON broker_deliveries (event_seq);
+      CREATE INDEX broker_deliveries_by_claimer ON broker_deliveries (claimed_by);
+    `,
+  },
 ];
 
 /** An arbitrary, fixed advisory lock key for migrations. */
