@@ -12,6 +12,7 @@
  */
 // @ts-types="npm:@types/amqplib@^0.10.7"
 import amqp from "amqplib";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 import type { ResourceStore, WatchEvent } from "../store/resource_store.ts";
 import type { Logger } from "../log.ts";
 import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
@@ -71,14 +72,20 @@ interface BrokerEntry {
 
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-export class RabbitmqBrokerController {
+/** The one key of the trigger runners' reconcile: each run matches every runner to the store. */
+const TRIGGERS = "triggers";
+
+export class RabbitmqBrokerController implements Reconciler {
   #brokers = new Map<string, BrokerEntry>();
   /** Trigger runners by trigger uid: its queue, and its dead-letter queue when it has a sink for it. */
   #runners = new Map<string, { generation: string; runners: QueueSourceRunner[] }>();
   #probe: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
+  #queue: ReconcileQueue;
 
-  constructor(private readonly deps: RabbitmqBrokerControllerDeps) {}
+  constructor(private readonly deps: RabbitmqBrokerControllerDeps) {
+    this.#queue = new ReconcileQueue(this, { name: "rabbitmq-broker", log: deps.log, clock: deps.clock });
+  }
 
   serves(namespace: string, name: string): boolean {
     return this.#brokers.has(keyOf(namespace, name));
@@ -107,7 +114,7 @@ export class RabbitmqBrokerController {
   }
 
   start() {
-    this.#sync();
+    this.reconcile();
     this.#probe = setInterval(() => this.#probeAll(), PROBE_EVERY_MS);
     this.#probeAll();
   }
@@ -115,6 +122,7 @@ export class RabbitmqBrokerController {
   async stop() {
     this.#stopped = true;
     clearInterval(this.#probe);
+    this.#queue.stop();
     const runners = [...this.#runners.values()].flatMap((r) => r.runners);
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.stop()));
@@ -132,7 +140,7 @@ export class RabbitmqBrokerController {
       } else this.#track(obj as Broker);
     }
     if (["Broker", "Trigger", "Secret", "RabbitmqBrokerConfig"].includes(obj.kind) && !this.#stopped) {
-      queueMicrotask(() => this.#sync());
+      this.#queue.enqueue(TRIGGERS);
     }
   }
 
@@ -221,7 +229,7 @@ export class RabbitmqBrokerController {
   }
 
   /** Starts, restarts (new generation) and stops trigger runners to match the store. */
-  #sync() {
+  reconcile() {
     if (this.#stopped) return;
     const wanted = new Set<string>();
     for (const key of this.#brokers.keys()) {

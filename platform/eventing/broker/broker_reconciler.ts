@@ -7,7 +7,7 @@
 import type { Logger } from "../../log.ts";
 import type { KObject } from "../../resources/meta.ts";
 import type { UrlScheme } from "../../serving/builders.ts";
-import { WorkQueue } from "../../serving/work_queue.ts";
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
 import { mergeDelivery } from "../delivery/merge_delivery.ts";
 import type { EventSender } from "../event_sender.ts";
@@ -41,11 +41,11 @@ export interface BrokerReconcilerDeps {
   };
 }
 
-export class BrokerReconciler {
-  readonly queue: WorkQueue;
+export class BrokerReconciler implements Reconciler {
+  readonly queue: ReconcileQueue;
 
   constructor(private readonly deps: BrokerReconcilerDeps) {
-    this.queue = new WorkQueue((key) => Promise.resolve(this.#reconcile(key)), deps.log);
+    this.queue = new ReconcileQueue(this, { name: "broker", log: deps.log });
   }
 
   resyncAll() {
@@ -82,7 +82,7 @@ export class BrokerReconciler {
     this.queue.enqueue(`${kind}/${obj.metadata.namespace}/${obj.metadata.name}`);
   }
 
-  #reconcile(key: string) {
+  reconcile(key: string) {
     const [kind, namespace, name] = key.split("/");
     const { store, sender, scheme, now } = this.deps;
     if (kind === "Broker") {

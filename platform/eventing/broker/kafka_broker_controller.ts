@@ -8,6 +8,7 @@
  * plan changes (topic, cluster, delivery order, a trigger created again) and stopped with the
  * trigger or its broker.
  */
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 import type { Logger } from "../../log.ts";
 import { BrokerUnreachableError } from "../../kafka/kafka_client.ts";
 import { clusterKey, type KafkaClients } from "../../kafka/kafka_clients.ts";
@@ -68,14 +69,18 @@ interface RunnerEntry {
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
-export class KafkaBrokerController {
+export class KafkaBrokerController implements Reconciler {
   #brokers = new Map<string, BrokerEntry>();
   #runners = new Map<string, RunnerEntry>();
+  /** Triggers (`{namespace}/{name}`) whose runner to start, replace or stop. */
+  #triggers: ReconcileQueue;
   #timer: ReturnType<typeof setInterval> | undefined;
   #started = false;
   #stopped = false;
 
-  constructor(private readonly deps: KafkaBrokerControllerDeps) {}
+  constructor(private readonly deps: KafkaBrokerControllerDeps) {
+    this.#triggers = new ReconcileQueue(this, { name: "kafka-broker", log: deps.log, clock: deps.clock });
+  }
 
   /** Loads the stored Kafka-class brokers, so the ingress knows them before the node serves. */
   load() {
@@ -96,6 +101,7 @@ export class KafkaBrokerController {
   async stop() {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#triggers.stop();
     const runners = [...this.#runners.values()];
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.runner.stop()));
@@ -152,7 +158,7 @@ export class KafkaBrokerController {
       const key = keyOf(metadata.namespace, metadata.name);
       if (e.type !== "DELETED" && isKafkaClass(e.object)) this.#track(e.object as Broker);
       else if (this.#brokers.delete(key)) this.#syncBroker(metadata.namespace, metadata.name);
-    } else if (kind === "Trigger") this.#sync(metadata.namespace, metadata.name);
+    } else if (kind === "Trigger") this.#triggers.enqueue(keyOf(metadata.namespace, metadata.name));
   }
 
   #track(broker: Broker) {
@@ -225,14 +231,14 @@ export class KafkaBrokerController {
 
   #syncBroker(namespace: string, broker: string) {
     for (const t of this.deps.store.list<Trigger>("Trigger", namespace)) {
-      if (t.spec.broker === broker) this.#sync(namespace, t.metadata.name);
+      if (t.spec.broker === broker) this.#triggers.enqueue(keyOf(namespace, t.metadata.name));
     }
   }
 
   /** Starts, replaces or stops the trigger's runner to match the store; the old one leaves first. */
-  #sync(namespace: string, name: string) {
+  reconcile(key: string) {
     if (this.#stopped || !this.#started) return;
-    const key = keyOf(namespace, name);
+    const [namespace, name] = key.split("/");
     const trigger = this.deps.store.get<Trigger>("Trigger", namespace, name);
     const planned = trigger ? this.#plan(trigger) : undefined;
     const current = this.#runners.get(key);
