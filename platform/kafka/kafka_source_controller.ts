@@ -21,7 +21,7 @@ import {
 } from "./kafka_source.ts";
 import { connectionCheck, kafkaSourceStatus } from "./kafka_source_status.ts";
 import { lagInstances } from "./consumer_lag.ts";
-import type { DeliveryTarget } from "./record_delivery.ts";
+import type { DeliveryTarget } from "../eventing/delivery/record_delivery.ts";
 import { SourceRunner } from "./source_runner.ts";
 import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 

@@ -1,10 +1,10 @@
 /**
  * The Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on the data
  * port, and the reconciler that keeps statuses current. The default class is the durable broker
- * (the event log in the node's SQLite database and the dispatcher that delivers it); the `Kafka`
- * class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
- * per trigger). Both share the trigger index, the delivery code and the metrics; the ingress hands
- * each event to its broker's class. `metrics()` gives the broker's Prometheus series.
+ * (the event log in the node's SQLite database and the dispatcher that delivers it); other classes
+ * are plugged in (`broker_class_plugin.ts`: Kafka, RabbitMQBroker, from their transports' folders).
+ * All share the trigger index, the delivery code and the metrics; the ingress hands each event to
+ * its broker's class. `metrics()` gives the broker's Prometheus series.
  */
 import type { ExtensionHandle, NodeParts, PlatformExtension } from "../../extension.ts";
 import type { WatchEvent } from "../../store/resource_store.ts";
@@ -21,10 +21,7 @@ import { mountIngress } from "./ingress.ts";
 import { TriggerDelivery } from "./trigger_delivery.ts";
 import { TriggerIndex } from "./trigger_index.ts";
 import type { Trigger } from "./trigger_resource.ts";
-import { KafkaBrokerController } from "./kafka_broker_controller.ts";
-import { KafkaClients } from "../../kafka/kafka_clients.ts";
-import { kafkajsClientFactory } from "../../kafka/kafkajs_client.ts";
-import { RabbitmqBrokerController } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import type { BrokerClass, BrokerClassController } from "./broker_class_plugin.ts";
 
 /** Deliveries of one trigger in flight at once. */
 export const TRIGGER_CONCURRENCY = 100;
@@ -36,12 +33,12 @@ export interface BrokerHandle extends ExtensionHandle {
   metrics(): string;
 }
 
-export const brokerExtension: PlatformExtension = {
-  name: "eventing-broker",
-  create: (parts) => createBroker(parts),
-};
+/** The broker extension, serving the default class and the given plugged-in classes. */
+export function brokerExtension(classes: readonly BrokerClass[]): PlatformExtension {
+  return { name: "eventing-broker", create: (parts) => createBroker(parts, classes) };
+}
 
-export function createBroker(parts: NodeParts): BrokerHandle {
+export function createBroker(parts: NodeParts, classes: readonly BrokerClass[] = []): BrokerHandle {
   const { store } = parts;
   const log = parts.log.child("broker");
   const metrics = new BrokerMetrics();
@@ -71,28 +68,25 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     },
     concurrency: TRIGGER_CONCURRENCY,
   });
-  const kafkaClients = new KafkaClients(kafkajsClientFactory({ log: log.child("kafkajs") }));
   // deno-lint-ignore prefer-const
   let reconciler: BrokerReconciler;
-  const kafka = new KafkaBrokerController({
-    store,
-    clients: kafkaClients,
-    defaultServers: parts.config.kafkaBootstrapServers,
-    index,
-    deliver: (uid, event, acceptedAt) =>
-      delivery.deliver({ id: 0, eventSeq: 0, triggerUid: uid, started: false, acceptedAt, event }),
-    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
-    clock: systemClock,
-    log: log.child("kafka-broker"),
-  });
-  const rabbitmq = new RabbitmqBrokerController({
-    store,
-    index,
-    sender,
-    clock: systemClock,
-    log: log.child("rabbitmq-broker"),
-    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
-  });
+  const plugged = classes.map((c) => ({
+    name: c.name,
+    controller: c.create({
+      store,
+      config: parts.config,
+      index,
+      sender,
+      deliver: (uid, event, acceptedAt) =>
+        delivery.deliver({ id: 0, eventSeq: 0, triggerUid: uid, started: false, acceptedAt, event }),
+      changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
+      clock: systemClock,
+      log,
+    }),
+  }));
+  const controllers = plugged.map((c) => c.controller);
+  const classOf = (ns: string, name: string): BrokerClassController | undefined =>
+    controllers.find((c) => c.serves(ns, name));
   reconciler = new BrokerReconciler({
     store,
     sender,
@@ -100,8 +94,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     listenHost: parts.config.host,
     now: () => new Date(),
     log,
-    kafka,
-    rabbitmq,
+    classes: plugged,
   });
 
   const indexTrigger = (trigger: Trigger) => {
@@ -124,8 +117,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   for (const b of store.list<Broker>("Broker")) {
     if (isDefaultClass(b)) brokers.add(key(b.metadata.namespace, b.metadata.name));
   }
-  kafka.load();
-  rabbitmq.load();
+  for (const c of controllers) c.load();
   for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
   for (const uid of eventLog.pendingTriggers()) if (!index.get(uid)) forgetTrigger(uid);
 
@@ -142,24 +134,18 @@ export function createBroker(parts: NodeParts): BrokerHandle {
         indexTrigger(obj as Trigger);
       }
     }
-    kafka.onChange(e);
-    rabbitmq.onChange(e);
+    for (const c of controllers) c.onChange(e);
     reconciler.onChange(e);
   };
   const unwatch = store.watch(onChange);
 
   return {
-    kinds: eventingKinds(),
+    kinds: eventingKinds(classes),
     mount: (app) =>
       mountIngress(app, {
-        serves: (ns, name) =>
-          brokers.has(key(ns, name)) || kafka.serves(ns, name) || rabbitmq.serves(ns, name),
+        serves: (ns, name) => brokers.has(key(ns, name)) || classOf(ns, name) !== undefined,
         append: (request) =>
-          kafka.serves(request.namespace, request.broker)
-            ? kafka.append(request)
-            : rabbitmq.serves(request.namespace, request.broker)
-            ? rabbitmq.append(request)
-            : batcher.append(request),
+          classOf(request.namespace, request.broker)?.append(request) ?? batcher.append(request),
         metrics,
         tracing,
         matching: (ns, broker, event) => index.matching(ns, broker, event).length,
@@ -168,15 +154,13 @@ export function createBroker(parts: NodeParts): BrokerHandle {
       reconciler.resyncAll();
       dispatcher.resume(eventLog.pendingTriggers());
       dispatcher.start();
-      kafka.start();
-      rabbitmq.start();
+      for (const c of controllers) c.start();
     },
     async stop() {
       unwatch();
       reconciler.stop();
-      await Promise.all([dispatcher.stop(STOP_GRACE_MS), kafka.stop(), rabbitmq.stop()]);
+      await Promise.all([dispatcher.stop(STOP_GRACE_MS), ...controllers.map((c) => c.stop())]);
       batcher.close();
-      await kafkaClients.closeAll();
     },
     metrics() {
       const pending = eventLog.pendingCounts();

@@ -2,7 +2,8 @@
  * Keeps Broker and Trigger statuses current: a broker's address and readiness, a trigger's
  * resolved subscriber and readiness. Reconciles run on a work queue, when the object changes, when
  * something they refer to (a Service, a Broker, any addressable sink) appears, goes or moves, and
- * when told (`touch`) that a fact changed (a Kafka-class broker's topic, a trigger's consumer group).
+ * when told (`touch`) that a fact changed (a plugged-in class's connection or topic, a trigger's
+ * consumer).
  */
 import type { Logger } from "../../log.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -14,16 +15,9 @@ import type { EventSender } from "../event_sender.ts";
 import { brokerAddress } from "./broker_address.ts";
 import type { Broker } from "./broker_resource.ts";
 import { brokerStatus } from "./broker_status.ts";
-import type { KafkaBrokerFacts, SubscriptionCheck } from "./kafka_broker_status.ts";
-import type { RabbitmqBrokerFacts } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import type { BrokerClassController } from "./broker_class_plugin.ts";
 import type { Trigger } from "./trigger_resource.ts";
 import { triggerStatus } from "./trigger_status.ts";
-
-/** What the Kafka-class brokers' controller knows, for their statuses and their triggers'. */
-export interface KafkaFacts {
-  brokerFacts(namespace: string, name: string): KafkaBrokerFacts | undefined;
-  subscription(trigger: Trigger): SubscriptionCheck | undefined;
-}
 
 export interface BrokerReconcilerDeps {
   store: ResourceStore;
@@ -33,12 +27,8 @@ export interface BrokerReconcilerDeps {
   listenHost?: string;
   now: () => Date;
   log: Logger;
-  kafka?: KafkaFacts;
-  /** What the RabbitMQ-class brokers' controller knows of their connection. */
-  rabbitmq?: {
-    brokerFacts(namespace: string, name: string): RabbitmqBrokerFacts | undefined;
-    subscription(trigger: Trigger): SubscriptionCheck | undefined;
-  };
+  /** The plugged-in broker classes' controllers (their names, for the status of a class none serves). */
+  classes?: readonly { name: string; controller: BrokerClassController }[];
 }
 
 export class BrokerReconciler implements Reconciler {
@@ -78,6 +68,10 @@ export class BrokerReconciler implements Reconciler {
     this.queue.stop();
   }
 
+  #classes(): BrokerClassController[] {
+    return (this.deps.classes ?? []).map((c) => c.controller);
+  }
+
   #enqueue(kind: "Broker" | "Trigger", obj: KObject) {
     this.queue.enqueue(`${kind}/${obj.metadata.namespace}/${obj.metadata.name}`);
   }
@@ -92,8 +86,8 @@ export class BrokerReconciler implements Reconciler {
       const status = brokerStatus(broker, {
         address: brokerAddress(namespace, name, scheme, this.deps.listenHost),
         deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
-        kafka: this.deps.kafka?.brokerFacts(namespace, name),
-        rabbitmq: this.deps.rabbitmq?.brokerFacts(namespace, name),
+        classConditions: this.#classes().map((c) => c.brokerConditions(broker)).find((c) => c !== undefined),
+        otherClasses: (this.deps.classes ?? []).map((c) => c.name),
       }, now());
       store.updateStatus<Broker>("Broker", namespace, name, status);
       return;
@@ -106,7 +100,7 @@ export class BrokerReconciler implements Reconciler {
       broker,
       subscriber: sender.resolveSink(trigger.spec.subscriber, namespace),
       deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
-      subscription: this.deps.kafka?.subscription(trigger) ?? this.deps.rabbitmq?.subscription(trigger),
+      subscription: this.#classes().map((c) => c.subscription(trigger)).find((s) => s !== undefined),
     }, now());
     store.updateStatus<Trigger>("Trigger", namespace, name, status);
   }

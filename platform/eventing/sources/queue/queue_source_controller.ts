@@ -12,7 +12,7 @@ import type { Logger } from "../../../log.ts";
 import type { Clock } from "../../delivery/clock.ts";
 import type { DeliveryPolicy } from "../../delivery/delivery_policy.ts";
 import type { EventSender } from "../../event_sender.ts";
-import type { DeliveryTarget } from "../../../kafka/record_delivery.ts";
+import type { DeliveryTarget } from "../../delivery/record_delivery.ts";
 import { CounterFamily, renderGauge } from "../../counter_family.ts";
 import { destinationOf, type Sink } from "../source_spec.ts";
 import type { SourceStatus } from "../source_status.ts";

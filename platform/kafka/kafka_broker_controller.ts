@@ -8,16 +8,16 @@
  * plan changes (topic, cluster, delivery order, a trigger created again) and stopped with the
  * trigger or its broker.
  */
-import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
-import type { Logger } from "../../log.ts";
-import { BrokerUnreachableError } from "../../kafka/kafka_client.ts";
-import { clusterKey, type KafkaClients } from "../../kafka/kafka_clients.ts";
-import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
-import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import { encodeKafkaBinary } from "../cloudevents/kafka_encode.ts";
-import type { Clock } from "../delivery/clock.ts";
-import type { Broker } from "./broker_resource.ts";
-import type { AppendRequest, AppendResult } from "./commit_batcher.ts";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
+import type { Logger } from "../log.ts";
+import { BrokerUnreachableError } from "./kafka_client.ts";
+import { clusterKey, type KafkaClients } from "./kafka_clients.ts";
+import type { ResourceStore, WatchEvent } from "../store/resource_store.ts";
+import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import { encodeKafkaBinary } from "../eventing/cloudevents/kafka_encode.ts";
+import type { Clock } from "../eventing/delivery/clock.ts";
+import type { Broker } from "../eventing/broker/broker_resource.ts";
+import type { AppendRequest, AppendResult } from "../eventing/broker/commit_batcher.ts";
 import {
   deliveryOrderOf,
   isKafkaClass,
@@ -26,15 +26,18 @@ import {
   triggerGroup,
 } from "./kafka_broker_spec.ts";
 import {
+  kafkaBrokerConditions,
   type KafkaBrokerFacts,
   type KafkaTopicState,
   type SubscriptionCheck,
   subscriptionCheck,
 } from "./kafka_broker_status.ts";
+import type { BrokerClassController } from "../eventing/broker/broker_class_plugin.ts";
+import type { Condition } from "../resources/meta.ts";
 import { triggerSince } from "./kafka_trigger_record.ts";
 import { type KafkaTriggerPlan, KafkaTriggerRunner } from "./kafka_trigger_runner.ts";
-import type { TriggerIndex } from "./trigger_index.ts";
-import type { Trigger } from "./trigger_resource.ts";
+import type { TriggerIndex } from "../eventing/broker/trigger_index.ts";
+import type { Trigger } from "../eventing/broker/trigger_resource.ts";
 
 /** Each Kafka-class broker's topic is checked this often, ms. */
 export const KAFKA_BROKER_PROBE_MS = 2_000;
@@ -69,7 +72,7 @@ interface RunnerEntry {
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
-export class KafkaBrokerController implements Reconciler {
+export class KafkaBrokerController implements Reconciler, BrokerClassController {
   #brokers = new Map<string, BrokerEntry>();
   #runners = new Map<string, RunnerEntry>();
   /** Triggers (`{namespace}/{name}`) whose runner to start, replace or stop. */
@@ -105,6 +108,7 @@ export class KafkaBrokerController implements Reconciler {
     const runners = [...this.#runners.values()];
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.runner.stop()));
+    await this.deps.clients.closeAll();
   }
 
   /** Whether `{namespace}/{name}` is a Kafka-class broker of this node. */
@@ -134,6 +138,11 @@ export class KafkaBrokerController implements Reconciler {
   brokerFacts(namespace: string, name: string): KafkaBrokerFacts | undefined {
     const entry = this.#brokers.get(keyOf(namespace, name));
     return entry && { settings: entry.settings, topic: entry.topic };
+  }
+
+  brokerConditions(broker: Broker): Condition[] | undefined {
+    const facts = this.brokerFacts(broker.metadata.namespace, broker.metadata.name);
+    return facts && isKafkaClass(broker) ? kafkaBrokerConditions(broker, facts) : undefined;
   }
 
   /** A trigger's `SubscriptionReady`; undefined when its broker is not a Kafka-class broker. */

@@ -1,7 +1,8 @@
 /**
- * Delivers one KafkaSource event with the broker's delivery code (`deliverEvent`: attempts,
- * backoff, per-attempt timeout, dead-letter sink with the `knativeerror*` extensions), and decides
- * what that means for the record's offset:
+ * Delivers one event a source read (KafkaSource, the queue sources, RabbitMQ triggers) with the
+ * broker's delivery code (`deliverEvent`: attempts, backoff, per-attempt timeout, dead-letter sink
+ * with the `knativeerror*` extensions), and decides what that means for the record (its offset or
+ * its acknowledgement):
  * - delivered, or dead-lettered: done, the offset may be committed;
  * - retries ran out and no dead-letter sink is configured: done as well (Knative drops the event,
  *   counted and logged), since the spec asked for nothing more;
@@ -10,12 +11,14 @@
  * - the source stops meanwhile: abandoned, not committed, delivered again after the restart.
  * A 2xx answer counts as delivered whatever its body: a source has nowhere to send a reply.
  */
-import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
-import type { Clock } from "../eventing/delivery/clock.ts";
-import type { DeliveryPolicy } from "../eventing/delivery/delivery_policy.ts";
-import { deliverEvent, type DeliveryOutcome } from "../eventing/broker/deliver_event.ts";
-import type { EventSender, SinkResolution } from "../eventing/event_sender.ts";
-import type { RecordResult } from "./batch_dispatch.ts";
+import type { CloudEvent } from "../cloudevents/cloudevent.ts";
+import type { Clock } from "./clock.ts";
+import type { DeliveryPolicy } from "./delivery_policy.ts";
+import { deliverEvent, type DeliveryOutcome } from "../broker/deliver_event.ts";
+import type { EventSender, SinkResolution } from "../event_sender.ts";
+
+/** How one record ended: done (delivered or dead-lettered), or abandoned because the source stops. */
+export type RecordResult = "done" | "abandoned";
 
 /** Where a source's events go, resolved against the current store. */
 export interface DeliveryTarget {
