@@ -56,7 +56,7 @@ const IRRELEVANT_KINDS = new Set(["Revision", "Configuration", "Route"]);
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
 export class QueueSourceController<S extends QueueSource> implements Reconciler {
-  #runners = new Map<string, { source: S; runner: QueueSourceRunner }>();
+  #runners = new Map<string, { source: S; runner: QueueSourceRunner; target?: DeliveryTarget }>();
   /** Keys whose status to write. */
   #statuses: ReconcileQueue;
   #unwatch: () => void = () => {};
@@ -140,7 +140,10 @@ export class QueueSourceController<S extends QueueSource> implements Reconciler 
       return;
     }
     if (IRRELEVANT_KINDS.has(obj.kind)) return;
-    for (const key of this.#runners.keys()) this.#statuses.enqueue(key);
+    for (const [key, entry] of this.#runners) {
+      entry.target = undefined; // resolved again before the next message
+      this.#statuses.enqueue(key);
+    }
   }
 
   #replaceRunner(source: S) {
@@ -173,8 +176,10 @@ export class QueueSourceController<S extends QueueSource> implements Reconciler 
     );
   }
 
+  /** Where a source's messages go: resolved once, then again only after the store changed (not per message). */
   #target(key: string): DeliveryTarget {
     const entry = this.#runners.get(key);
+    if (entry?.target) return entry.target;
     const [namespace, name] = key.split("/");
     const source = entry?.source ?? this.deps.store.get<S>(this.kind.kind, namespace, name)!;
     const policy = this.kind.policy(source);
@@ -183,6 +188,7 @@ export class QueueSourceController<S extends QueueSource> implements Reconciler 
     if (policy.deadLetterSink) {
       target.deadLetter = this.deps.sender.resolveSink(policy.deadLetterSink, namespace);
     }
+    if (entry) entry.target = target;
     return target;
   }
 
