@@ -18,7 +18,8 @@
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
  * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno,
  * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs),
- * BENCH_ONLY=density (runs only step 6), BENCH_ONLY=cluster (runs only step 8; BENCH_CLUSTER_EVENTS, 20,000).
+ * BENCH_ONLY=density (runs only step 6), BENCH_ONLY=sources (runs only steps 5 and 7: each source beside
+ * its bare client), BENCH_ONLY=cluster (runs only step 8; BENCH_CLUSTER_EVENTS, 20,000).
  */
 import { EXAMPLES } from "../test/harness.ts";
 import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
@@ -310,6 +311,24 @@ let broker: BrokerBench | undefined;
 let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
 let queueSources: QueueSourcesBenchResult | undefined;
+if (Deno.env.get("BENCH_ONLY") === "sources") {
+  try {
+    const brokers = Deno.env.get("KAFKA_BROKERS");
+    if (brokers) kafka = await measureKafkaSourceThroughput({ brokers: brokers.split(","), log });
+    else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
+    queueSources = await measureQueueSources({ log });
+  } catch (err) {
+    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+    await stopAll(5_000);
+    Deno.exit(1);
+  }
+  await stopAll();
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  await Deno.writeTextFile(`${OUT_DIR}sources.json`, JSON.stringify({ kafka, queueSources }, null, 2) + "\n");
+  if (kafka) console.log(renderKafka(kafka));
+  console.log(renderQueueSources(queueSources));
+  Deno.exit(0);
+}
 let results: BenchResults;
 try {
   results = await run();

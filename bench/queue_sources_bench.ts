@@ -4,11 +4,14 @@
  * function through the data port with as many messages in flight (bare_queue_http.ts), on the same
  * messages count in the same run; and the end-to-end latency of a Sequence of 3 steps (POST into its
  * address until the final reply reaches a server in this process), one event at a time. Rates run
- * from the first delivery to the last, so connecting and cold starts are left out. Servers that do
- * not answer are reported as not measured.
+ * from the first delivery to the last, so connecting and cold starts are left out. Each server gets
+ * several rounds (fresh messages each), bare and source back to back in alternating order, and the
+ * ratio is the median of the rounds' ratios: this shared machine's load drifts within seconds, and
+ * one pair alone ranged from 0.3 to 1.5 ×. Servers that do not answer are reported as not measured.
  *
- * Run alone: `deno run --allow-all --unstable-worker-options --unstable-no-legacy-abort
- * bench/queue_sources_bench.ts` (knobs: BENCH_QUEUE_MESSAGES, BENCH_SEQUENCE_EVENTS).
+ * Run alone: `BENCH_ONLY=sources deno task bench`, or `deno run --allow-all --unstable-worker-options
+ * --unstable-no-legacy-abort bench/queue_sources_bench.ts` (knobs: BENCH_QUEUE_MESSAGES,
+ * BENCH_QUEUE_ROUNDS, BENCH_SEQUENCE_EVENTS).
  */
 // @ts-types="npm:@types/amqplib@^0.10.7"
 import amqp from "amqplib";
@@ -21,6 +24,7 @@ import { REDIS_SOURCE_IN_FLIGHT } from "../platform/redis/redis_stream_source.ts
 import { DEFAULT_NATS_IN_FLIGHT } from "../platform/nats/nats_jetstream_source.ts";
 import { bareNatsSeconds, bareRabbitmqSeconds, bareRedisSeconds } from "./bare_queue_http.ts";
 import { percentile } from "./stats.ts";
+import { cpuSeconds, processTree } from "./proc.ts";
 
 export const QUEUE_SOURCE_TARGET = { ratioToBare: 0.8 };
 const RABBITMQ_PARALLELISM = 32;
@@ -31,9 +35,57 @@ export interface QueueSourceRow {
   server: string;
   messages: number;
   inFlight: number;
+  /** Medians over the rounds. */
   bareEventsPerSecond: number;
   sourceEventsPerSecond: number;
+  /** The median of the rounds' source / bare ratios. */
   ratio: number;
+  /** Each round's source / bare ratio. */
+  ratios: number[];
+  /** Medians over the rounds of the CPU per message of the platform and the bare client together, µs. */
+  bareCpuMicrosPerEvent: number;
+  sourceCpuMicrosPerEvent: number;
+}
+
+/** One round of one server: events/s of the bare client and of the source on the same number of messages. */
+interface Round {
+  bare: number;
+  source: number;
+  /** CPU per message of this process tree (the platform and the bare client), µs. */
+  bareCpuMicros: number;
+  sourceCpuMicros: number;
+}
+
+/**
+ * Runs `run` and measures the CPU this bench's whole process tree (the platform, its pool hosts, and
+ * this process, where the bare client runs) spent meanwhile, per message: steady where the rates are
+ * not, since it does not depend on what else the machine runs.
+ */
+async function withCpu(messages: number, run: () => Promise<number>) {
+  const before = new Map(processTree(Deno.pid).map((p) => [p, cpuSeconds(p)]));
+  const rate = await run();
+  let cpu = 0;
+  for (const p of processTree(Deno.pid)) cpu += cpuSeconds(p) - (before.get(p) ?? 0);
+  return { rate, cpuMicros: (cpu / messages) * 1e6 };
+}
+
+/** Runs bare first on even rounds, the source first on odd ones (so neither always runs in the other's wake). */
+async function inOrder(
+  messages: number,
+  round: number,
+  bare: () => Promise<number>,
+  source: () => Promise<number>,
+): Promise<Round> {
+  const measureBare = () => withCpu(messages, bare);
+  const measureSource = () => withCpu(messages, source);
+  const [b, s] = round % 2 === 0
+    ? [await measureBare(), await measureSource()]
+    : await measureSource().then(async (first) => [await measureBare(), first]);
+  return { bare: b.rate, source: s.rate, bareCpuMicros: b.cpuMicros, sourceCpuMicros: s.cpuMicros };
+}
+
+async function remove(platform: Platform, path: string) {
+  await platform.adminJson(path, { method: "DELETE" }).catch(() => {});
 }
 
 export interface QueueSourcesBenchResult {
@@ -72,7 +124,7 @@ const sink = (bucket: string) => ({
   uri: `/${bucket}`,
 });
 
-async function redisRow(platform: Platform, messages: number): Promise<QueueSourceRow> {
+async function redisRound(platform: Platform, messages: number, round: number): Promise<Round> {
   const client = createClient({ url: `redis://${REDIS.hostname}:${REDIS.port}` });
   client.on("error", () => {});
   await client.connect();
@@ -88,31 +140,37 @@ async function redisRow(platform: Platform, messages: number): Promise<QueueSour
         ),
       );
     }
-    const inFlight = REDIS_SOURCE_IN_FLIGHT;
-    const bare = messages /
-      await bareRedisSeconds(stream, "bare", messages, inFlight, bucketUrl(platform, "bare-redis"));
-    await put(platform, `${SOURCES}/redisstreamsources/bench`, {
-      apiVersion: "sources.knative.dev/v1alpha1",
-      kind: "RedisStreamSource",
-      metadata: { name: "bench" },
-      spec: { address: `${REDIS.hostname}:${REDIS.port}`, stream, group: "source", sink: sink("src-redis") },
-    });
-    const source = await recorderRate(platform, "src-redis", messages);
-    return {
-      server: "Redis Streams",
-      messages,
-      inFlight,
-      bareEventsPerSecond: bare,
-      sourceEventsPerSecond: source,
-      ratio: source / bare,
+    const bare = async () =>
+      messages / await bareRedisSeconds(
+        stream,
+        "bare",
+        messages,
+        REDIS_SOURCE_IN_FLIGHT,
+        bucketUrl(platform, `bare-redis-${round}`),
+      );
+    const source = async () => {
+      await put(platform, `${SOURCES}/redisstreamsources/bench-${round}`, {
+        apiVersion: "sources.knative.dev/v1alpha1",
+        kind: "RedisStreamSource",
+        metadata: { name: `bench-${round}` },
+        spec: {
+          address: `${REDIS.hostname}:${REDIS.port}`,
+          stream,
+          group: "source",
+          sink: sink(`src-redis-${round}`),
+        },
+      });
+      return await recorderRate(platform, `src-redis-${round}`, messages);
     };
+    return await inOrder(messages, round, bare, source);
   } finally {
+    await remove(platform, `${SOURCES}/redisstreamsources/bench-${round}`);
     await client.del(stream);
     await client.close();
   }
 }
 
-async function rabbitmqRow(platform: Platform, messages: number): Promise<QueueSourceRow> {
+async function rabbitmqRound(platform: Platform, messages: number, round: number): Promise<Round> {
   const connection = await amqp.connect(`amqp://guest:guest@${RABBITMQ.hostname}:${RABBITMQ.port}`);
   const channel = await connection.createConfirmChannel();
   const id = crypto.randomUUID().slice(0, 8);
@@ -130,41 +188,38 @@ async function rabbitmqRow(platform: Platform, messages: number): Promise<QueueS
     }
     await channel.waitForConfirms();
     const inFlight = RABBITMQ_PARALLELISM;
-    const bare = messages /
-      await bareRabbitmqSeconds(bareQueue, messages, inFlight, bucketUrl(platform, "bare-rabbitmq"));
+    const bare = async () =>
+      messages /
+      await bareRabbitmqSeconds(bareQueue, messages, inFlight, bucketUrl(platform, `bare-rabbitmq-${round}`));
     await put(platform, "/api/v1/namespaces/default/secrets/bench-rabbit", {
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name: "bench-rabbit" },
       stringData: { uri: `amqp://guest:guest@${RABBITMQ.hostname}:${RABBITMQ.port}` },
     });
-    await put(platform, `${SOURCES}/rabbitmqsources/bench`, {
-      apiVersion: "sources.knative.dev/v1alpha1",
-      kind: "RabbitmqSource",
-      metadata: { name: "bench" },
-      spec: {
-        rabbitmqClusterReference: { connectionSecret: { name: "bench-rabbit" } },
-        rabbitmqResourcesConfig: { predeclared: true, queueName: sourceQueue, parallelism: inFlight },
-        sink: sink("src-rabbitmq"),
-      },
-    });
-    const source = await recorderRate(platform, "src-rabbitmq", messages);
-    return {
-      server: "RabbitMQ",
-      messages,
-      inFlight,
-      bareEventsPerSecond: bare,
-      sourceEventsPerSecond: source,
-      ratio: source / bare,
+    const source = async () => {
+      await put(platform, `${SOURCES}/rabbitmqsources/bench-${round}`, {
+        apiVersion: "sources.knative.dev/v1alpha1",
+        kind: "RabbitmqSource",
+        metadata: { name: `bench-${round}` },
+        spec: {
+          rabbitmqClusterReference: { connectionSecret: { name: "bench-rabbit" } },
+          rabbitmqResourcesConfig: { predeclared: true, queueName: sourceQueue, parallelism: inFlight },
+          sink: sink(`src-rabbitmq-${round}`),
+        },
+      });
+      return await recorderRate(platform, `src-rabbitmq-${round}`, messages);
     };
+    return await inOrder(messages, round, bare, source);
   } finally {
+    await remove(platform, `${SOURCES}/rabbitmqsources/bench-${round}`);
     for (const q of [bareQueue, sourceQueue]) await channel.deleteQueue(q).catch(() => {});
     await channel.deleteExchange(exchange).catch(() => {});
     await connection.close().catch(() => {});
   }
 }
 
-async function natsRow(platform: Platform, messages: number): Promise<QueueSourceRow> {
+async function natsRound(platform: Platform, messages: number, round: number): Promise<Round> {
   const nc = await connect({ servers: `${NATS.hostname}:${NATS.port}` });
   const jsm = await nc.jetstreamManager();
   const stream = `DENATIVE_BENCH_${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
@@ -179,25 +234,26 @@ async function natsRow(platform: Platform, messages: number): Promise<QueueSourc
         ),
       );
     }
-    const inFlight = DEFAULT_NATS_IN_FLIGHT;
-    const bare = messages /
-      await bareNatsSeconds(stream, messages, inFlight, bucketUrl(platform, "bare-nats"));
-    await put(platform, `${SOURCES}/natsjetstreamsources/bench`, {
-      apiVersion: "sources.knative.dev/v1alpha1",
-      kind: "NatsJetStreamSource",
-      metadata: { name: "bench" },
-      spec: { stream, sink: sink("src-nats") },
-    });
-    const source = await recorderRate(platform, "src-nats", messages);
-    return {
-      server: "NATS JetStream",
-      messages,
-      inFlight,
-      bareEventsPerSecond: bare,
-      sourceEventsPerSecond: source,
-      ratio: source / bare,
+    const bare = async () =>
+      messages /
+      await bareNatsSeconds(
+        stream,
+        messages,
+        DEFAULT_NATS_IN_FLIGHT,
+        bucketUrl(platform, `bare-nats-${round}`),
+      );
+    const source = async () => {
+      await put(platform, `${SOURCES}/natsjetstreamsources/bench-${round}`, {
+        apiVersion: "sources.knative.dev/v1alpha1",
+        kind: "NatsJetStreamSource",
+        metadata: { name: `bench-${round}` },
+        spec: { stream, sink: sink(`src-nats-${round}`) },
+      });
+      return await recorderRate(platform, `src-nats-${round}`, messages);
     };
+    return await inOrder(messages, round, bare, source);
   } finally {
+    await remove(platform, `${SOURCES}/natsjetstreamsources/bench-${round}`);
     await jsm.streams.delete(stream).catch(() => {});
     await nc.close();
   }
@@ -262,10 +318,13 @@ async function sequenceLatency(platform: Platform, events: number) {
   }
 }
 
+const median = (xs: number[]) => percentile(xs, 50);
+
 export async function measureQueueSources(
-  options: { messages?: number; sequenceEvents?: number; log?: (line: string) => void } = {},
+  options: { messages?: number; rounds?: number; sequenceEvents?: number; log?: (line: string) => void } = {},
 ): Promise<QueueSourcesBenchResult> {
   const messages = options.messages ?? 5_000;
+  const rounds = options.rounds ?? 3;
   const log = options.log ?? (() => {});
   const platform = await Platform.start({
     functions: { [RECORDER]: `${FIXTURES}/kafka_recorder`, "flow-steps": `${FIXTURES}/flow_steps` },
@@ -273,10 +332,10 @@ export async function measureQueueSources(
   const sources: QueueSourcesBenchResult["sources"] = [];
   try {
     for (
-      const [server, at, measure] of [
-        ["Redis Streams", REDIS, redisRow],
-        ["RabbitMQ", RABBITMQ, rabbitmqRow],
-        ["NATS JetStream", NATS, natsRow],
+      const [server, at, measure, inFlight] of [
+        ["Redis Streams", REDIS, redisRound, REDIS_SOURCE_IN_FLIGHT],
+        ["RabbitMQ", RABBITMQ, rabbitmqRound, RABBITMQ_PARALLELISM],
+        ["NATS JetStream", NATS, natsRound, DEFAULT_NATS_IN_FLIGHT],
       ] as const
     ) {
       const missing = await unreachable(server, at);
@@ -285,8 +344,21 @@ export async function measureQueueSources(
         sources.push({ server, notMeasured: missing });
         continue;
       }
-      log(`${server}: ${messages} messages through a bare client, then through the source`);
-      sources.push(await measure(platform, messages));
+      log(`${server}: ${rounds} rounds of ${messages} messages through a bare client and through the source`);
+      const done: Round[] = [];
+      for (let round = 0; round < rounds; round++) done.push(await measure(platform, messages, round));
+      const ratios = done.map((r) => r.source / r.bare);
+      sources.push({
+        server,
+        messages,
+        inFlight,
+        bareEventsPerSecond: median(done.map((r) => r.bare)),
+        sourceEventsPerSecond: median(done.map((r) => r.source)),
+        ratio: median(ratios),
+        ratios,
+        bareCpuMicrosPerEvent: median(done.map((r) => r.bareCpuMicros)),
+        sourceCpuMicrosPerEvent: median(done.map((r) => r.sourceCpuMicros)),
+      });
     }
     log("sequence: 3 steps, one event at a time");
     const sequence = await sequenceLatency(platform, options.sequenceEvents ?? 200);
@@ -301,16 +373,18 @@ export function renderQueueSources(r: QueueSourcesBenchResult): string {
   const rate = (n: number) => Math.round(n).toLocaleString("en-US");
   const lines = [
     "",
-    `| Source (to one function instance) | in flight | bare client events/s | source events/s | source / bare (target ≥ ${r.target.ratioToBare}) |`,
-    "| --- | --- | --- | --- | --- |",
+    `| Source (to one function instance) | in flight | bare client events/s | source events/s | source / bare (target ≥ ${r.target.ratioToBare}), median (rounds) | CPU per event, bare / source, µs |`,
+    "| --- | --- | --- | --- | --- | --- |",
   ];
   for (const row of r.sources) {
-    if ("notMeasured" in row) lines.push(`| ${row.server} | | not measured: ${row.notMeasured} | | |`);
+    if ("notMeasured" in row) lines.push(`| ${row.server} | | not measured: ${row.notMeasured} | | | |`);
     else {
       lines.push(
         `| ${row.server} | ${row.inFlight} | ${rate(row.bareEventsPerSecond)} | ${
           rate(row.sourceEventsPerSecond)
-        } | ${row.ratio.toFixed(2)} × |`,
+        } | ${row.ratio.toFixed(2)} × (${row.ratios.map((x) => x.toFixed(2)).join(", ")}) | ${
+          Math.round(row.bareCpuMicrosPerEvent)
+        } / ${Math.round(row.sourceCpuMicrosPerEvent)} |`,
       );
     }
   }
@@ -327,6 +401,7 @@ export function renderQueueSources(r: QueueSourcesBenchResult): string {
 if (import.meta.main) {
   const result = await measureQueueSources({
     messages: Number(Deno.env.get("BENCH_QUEUE_MESSAGES") ?? 5_000),
+    rounds: Number(Deno.env.get("BENCH_QUEUE_ROUNDS") ?? 3),
     sequenceEvents: Number(Deno.env.get("BENCH_SEQUENCE_EVENTS") ?? 200),
     log: (line) => console.error(line),
   });

@@ -93,6 +93,14 @@ export const REVISION_DEFAULTS = {
   containerConcurrency: 0,
 } as const;
 
+/** Every controller's work queue (platform/reconciler/): a failed reconcile is retried after a backoff. */
+export const RECONCILE_DEFAULTS = {
+  /** Wait after the first failure in a row, ms; doubles with each further failure. */
+  retryBaseMs: 200,
+  /** Longest wait between retries, ms. */
+  retryMaxMs: 10_000,
+} as const;
+
 /** Bounds of each revision's log store (what its functions printed and its access lines). */
 export const FUNCTION_LOG_DEFAULTS = {
   /** `--revision-log-max-bytes`: per revision; the oldest lines go first. */

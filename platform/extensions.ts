@@ -8,12 +8,21 @@ import { flowsExtension } from "./eventing/flows/flows_extension.ts";
 import { redisExtension } from "./redis/redis_extension.ts";
 import { rabbitmqExtension } from "./rabbitmq/rabbitmq_extension.ts";
 import { natsExtension } from "./nats/nats_extension.ts";
+import { kafkaBrokerClass } from "./kafka/kafka_broker_class.ts";
+import { rabbitmqBrokerClass } from "./rabbitmq/rabbitmq_broker_class.ts";
+import { natsJetStreamChannels } from "./nats/nats_channel_plugin.ts";
+
+/** The Broker classes besides the default one, each from its transport's folder. */
+export const BROKER_CLASSES = [kafkaBrokerClass, rabbitmqBrokerClass];
+
+/** The channel kinds besides the InMemoryChannel, each from its transport's folder. */
+export const CHANNEL_PLUGINS = [natsJetStreamChannels];
 
 export const EXTENSIONS: PlatformExtension[] = [
-  brokerExtension,
+  brokerExtension(BROKER_CLASSES),
   sourcesExtension,
   kafkaExtension,
-  messagingExtension,
+  messagingExtension(CHANNEL_PLUGINS),
   flowsExtension,
   redisExtension,
   rabbitmqExtension,

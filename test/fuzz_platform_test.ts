@@ -14,7 +14,7 @@ import { servingKinds } from "../platform/resources/serving_registry.ts";
 import { autoscalingTemplateValidator } from "../platform/autoscaler/template_validator.ts";
 import { DEFAULT_AUTOSCALER_DEFAULTS } from "../platform/autoscaler/autoscaling_spec.ts";
 import { configMapKind, namespaceKind } from "../platform/resources/core_kinds.ts";
-import { EXTENSION_KINDS } from "../platform/eventing/extension_kinds.ts";
+import { EXTENSION_KINDS } from "../platform/extension_kinds.ts";
 import { signatureHeader } from "../platform/eventing/sources/github_signature.ts";
 
 const KINDS: KindInfo[] = [

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
 import { conformanceSuite } from "./conformance.ts";
 import { apiVersionOf, KindRegistry } from "../platform/resources/kinds.ts";
-import { EXTENSION_KINDS } from "../platform/eventing/extension_kinds.ts";
+import { EXTENSION_KINDS } from "../platform/extension_kinds.ts";
 
 const suite = conformanceSuite("knative-yaml-extensions");
 

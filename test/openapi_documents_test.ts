@@ -9,7 +9,7 @@ import { conformanceSuite } from "./conformance.ts";
 import { KindRegistry } from "../platform/resources/kinds.ts";
 import { servingKinds } from "../platform/resources/serving_registry.ts";
 import { configMapKind, namespaceKind } from "../platform/resources/core_kinds.ts";
-import { EXTENSION_KINDS } from "../platform/eventing/extension_kinds.ts";
+import { EXTENSION_KINDS } from "../platform/extension_kinds.ts";
 import { kafkaKinds } from "../platform/kafka/kafka_kinds.ts";
 import { OpenApi } from "../platform/api/k8s/openapi.ts";
 

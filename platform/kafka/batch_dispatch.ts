@@ -7,9 +7,9 @@
  */
 import type { InFlightLimit } from "./in_flight_limit.ts";
 import { OffsetTracker } from "./offset_tracker.ts";
+import type { RecordResult } from "../eventing/delivery/record_delivery.ts";
 
-/** How one record ended: done (delivered or dead-lettered), or abandoned because the source stops. */
-export type RecordResult = "done" | "abandoned";
+export type { RecordResult };
 
 export interface BatchWork<R extends { offset: string }> {
   records: readonly R[];

@@ -10,6 +10,7 @@ import type { KafkaClients } from "./kafka_clients.ts";
 import type { KafkaClient } from "./kafka_client.ts";
 import { type KafkaSink, kafkaSinkPath, topicToCreate, unsupportedAuth } from "./kafka_sink.ts";
 import { kafkaSinkStatus, topicCheck, type TopicState } from "./kafka_sink_status.ts";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 
 /** Sinks whose topic is not known to exist are checked again this often, ms. */
 export const TOPIC_RECHECK_MS = 5_000;
@@ -25,15 +26,17 @@ export interface KafkaSinkControllerDeps {
 
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-export class KafkaSinkController {
+export class KafkaSinkController implements Reconciler {
   #sinks = new Map<string, { sink: KafkaSink; topic: TopicState; checking: boolean }>();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #dirty = new Set<string>();
-  #flush: ReturnType<typeof setTimeout> | undefined;
+  /** Keys whose status to write (after the current store event has reached every watcher). */
+  #statuses: ReconcileQueue;
   #unwatch: () => void = () => {};
   #stopped = false;
 
-  constructor(private readonly deps: KafkaSinkControllerDeps) {}
+  constructor(private readonly deps: KafkaSinkControllerDeps) {
+    this.#statuses = new ReconcileQueue(this, { name: "kafkasink", log: deps.log });
+  }
 
   /** Loads the stored sinks, so the ingress knows them before the node serves; status waits for start(). */
   load() {
@@ -50,7 +53,7 @@ export class KafkaSinkController {
   /** Writes every sink's status (the data port is known now) and begins checking topics. */
   start() {
     for (const key of this.#sinks.keys()) {
-      this.#markDirty(key);
+      this.#statuses.enqueue(key);
       this.#check(key);
     }
     this.#timer = setInterval(() => {
@@ -62,7 +65,7 @@ export class KafkaSinkController {
     this.#stopped = true;
     this.#unwatch();
     clearInterval(this.#timer);
-    clearTimeout(this.#flush);
+    this.#statuses.stop();
   }
 
   sink(namespace: string, name: string): KafkaSink | undefined {
@@ -78,6 +81,7 @@ export class KafkaSinkController {
     const key = keyOf(e.object.metadata.namespace, e.object.metadata.name);
     if (e.type === "DELETED") {
       this.#sinks.delete(key);
+      this.#statuses.forget(key);
       return;
     }
     const changed = e.old?.metadata.generation !== e.object.metadata.generation || !this.#sinks.has(key);
@@ -93,7 +97,7 @@ export class KafkaSinkController {
       return;
     }
     this.#sinks.set(key, { sink, topic: { kind: "unchecked" }, checking: false });
-    this.#markDirty(key);
+    this.#statuses.enqueue(key);
   }
 
   async #check(key: string) {
@@ -124,21 +128,11 @@ export class KafkaSinkController {
       return;
     }
     entry.topic = state;
-    this.#markDirty(key);
+    this.#statuses.enqueue(key);
   }
 
-  /** Status is written after the current store event has reached every watcher. */
-  #markDirty(key: string) {
-    this.#dirty.add(key);
-    this.#flush ??= setTimeout(() => {
-      this.#flush = undefined;
-      const keys = [...this.#dirty];
-      this.#dirty.clear();
-      if (!this.#stopped) { for (const k of keys) this.#writeStatus(k); }
-    }, 0);
-  }
-
-  #writeStatus(key: string) {
+  /** Writes a sink's status from the store and its topic check. */
+  reconcile(key: string) {
     const entry = this.#sinks.get(key);
     if (!entry) return;
     const { namespace, name } = entry.sink.metadata;

@@ -21,8 +21,9 @@ import {
 } from "./kafka_source.ts";
 import { connectionCheck, kafkaSourceStatus } from "./kafka_source_status.ts";
 import { lagInstances } from "./consumer_lag.ts";
-import type { DeliveryTarget } from "./record_delivery.ts";
+import type { DeliveryTarget } from "../eventing/delivery/record_delivery.ts";
 import { SourceRunner } from "./source_runner.ts";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 
 export interface KafkaSourceControllerDeps {
   store: ResourceStore;
@@ -39,25 +40,27 @@ const IRRELEVANT_KINDS = new Set(["Revision", "Configuration", "Route"]);
 
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-export class KafkaSourceController {
+export class KafkaSourceController implements Reconciler {
   #runners = new Map<string, SourceRunner>();
-  #dirty = new Set<string>();
-  #flush: ReturnType<typeof setTimeout> | undefined;
+  /** Keys whose status to write. */
+  #statuses: ReconcileQueue;
   #unwatch: () => void = () => {};
   #stopped = false;
 
-  constructor(private readonly deps: KafkaSourceControllerDeps) {}
+  constructor(private readonly deps: KafkaSourceControllerDeps) {
+    this.#statuses = new ReconcileQueue(this, { name: "kafkasource", log: deps.log, clock: deps.clock });
+  }
 
   /** Starts a runner for every stored source and follows the store from now on. */
   start() {
     this.#unwatch = this.deps.store.watch((e) => this.#onChange(e));
-    for (const source of this.deps.store.list<KafkaSource>("KafkaSource")) this.#reconcile(source);
+    for (const source of this.deps.store.list<KafkaSource>("KafkaSource")) this.#replaceRunner(source);
   }
 
   async stop() {
     this.#stopped = true;
     this.#unwatch();
-    clearTimeout(this.#flush);
+    this.#statuses.stop();
     const runners = [...this.#runners.values()];
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.stop()));
@@ -131,21 +134,21 @@ export class KafkaSourceController {
     if (obj.kind === "KafkaSource") {
       const key = keyOf(obj.metadata.namespace, obj.metadata.name);
       if (e.type === "DELETED") {
-        this.#dirty.delete(key);
+        this.#statuses.forget(key);
         this.#stopRunner(key);
       } else if (e.old?.metadata.generation !== obj.metadata.generation || !this.#runners.has(key)) {
-        this.#reconcile(obj as KafkaSource);
+        this.#replaceRunner(obj as KafkaSource);
       }
       return;
     }
     if (IRRELEVANT_KINDS.has(obj.kind)) return;
     for (const [key, runner] of this.#runners) {
       runner.invalidate();
-      this.#markDirty(key);
+      this.#statuses.enqueue(key);
     }
   }
 
-  #reconcile(source: KafkaSource) {
+  #replaceRunner(source: KafkaSource) {
     const key = keyOf(source.metadata.namespace, source.metadata.name);
     const previous = this.#stopRunner(key);
     if (!unsupportedNet(source)) {
@@ -155,7 +158,7 @@ export class KafkaSourceController {
         clock: this.deps.clock,
         log: this.deps.log,
         target: (s) => this.#target(s),
-        onChange: () => this.#markDirty(key),
+        onChange: () => this.#statuses.enqueue(key),
       });
       this.#runners.set(key, runner);
       // The old member leaves first, so two generations never deliver side by side.
@@ -163,7 +166,7 @@ export class KafkaSourceController {
         if (!this.#stopped && this.#runners.get(key) === runner) runner.start();
       });
     }
-    this.#markDirty(key);
+    this.#statuses.enqueue(key);
   }
 
   #stopRunner(key: string): Promise<void> {
@@ -182,17 +185,8 @@ export class KafkaSourceController {
     return target;
   }
 
-  #markDirty(key: string) {
-    this.#dirty.add(key);
-    this.#flush ??= setTimeout(() => {
-      this.#flush = undefined;
-      const keys = [...this.#dirty];
-      this.#dirty.clear();
-      for (const k of keys) this.#writeStatus(k);
-    }, 0);
-  }
-
-  #writeStatus(key: string) {
+  /** Writes a source's status from the store and its runner. */
+  reconcile(key: string) {
     if (this.#stopped) return;
     const [namespace, name] = key.split("/");
     const source = this.deps.store.get<KafkaSource>("KafkaSource", namespace, name);

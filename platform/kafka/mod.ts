@@ -45,6 +45,10 @@ export { clusterKey, KafkaClients } from "./kafka_clients.ts";
 export { type BatchWork, dispatchBatch, type RecordResult } from "./batch_dispatch.ts";
 export { InFlightLimit } from "./in_flight_limit.ts";
 export { OffsetTracker } from "./offset_tracker.ts";
-export { deliverRecord, type DeliveryTarget, type RecordDeliveryDeps } from "./record_delivery.ts";
+export {
+  deliverRecord,
+  type DeliveryTarget,
+  type RecordDeliveryDeps,
+} from "../eventing/delivery/record_delivery.ts";
 export { type ConsumerLag, consumerLag, lagInstances } from "./consumer_lag.ts";
 export { kafkaExtension } from "./kafka_extension.ts";

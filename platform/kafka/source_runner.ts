@@ -19,7 +19,7 @@ import { consumerGroupOf, type KafkaSource, keyTypeOf } from "./kafka_source.ts"
 import { recordToEvent, type SourceIdentity } from "./kafka_source_event.ts";
 import { dispatchBatch } from "./batch_dispatch.ts";
 import { InFlightLimit } from "./in_flight_limit.ts";
-import { deliverRecord, type DeliveryTarget } from "./record_delivery.ts";
+import { deliverRecord, type DeliveryTarget } from "../eventing/delivery/record_delivery.ts";
 import { type ConsumerLag, consumerLag } from "./consumer_lag.ts";
 import type { ConnectionState } from "./kafka_source_status.ts";
 

@@ -56,17 +56,18 @@ export class JetStreamConsumerConnection implements QueueConnection {
   async consume(onMessage: (message: QueueMessage) => Promise<void>, maxInFlight: number): Promise<void> {
     const consumer = await this.nc.jetstream().consumers.get(this.spec.stream, this.spec.durable);
     const messages = await consumer.consume({ max_messages: maxInFlight });
-    let inFlight = 0;
     let wake: (() => void) | undefined;
+    // One timer for every message in flight, rather than one per message.
+    const working = new Set<JsMsg>();
+    const keepWorking = setInterval(() => working.forEach((m) => m.working()), IN_PROGRESS_EVERY_MS);
     const lost = this.nc.closed().then((err) => {
       messages.stop();
       return err ?? new Error("the NATS connection closed");
     });
     const reading = (async () => {
       for await (const m of messages) {
-        while (inFlight >= maxInFlight) await new Promise<void>((r) => (wake = r));
-        inFlight++;
-        const working = setInterval(() => m.working(), IN_PROGRESS_EVERY_MS);
+        while (working.size >= maxInFlight) await new Promise<void>((r) => (wake = r));
+        working.add(m);
         const message: QueueMessage = {
           ...this.toMessage(m),
           redelivered: m.info.redelivered,
@@ -77,8 +78,7 @@ export class JetStreamConsumerConnection implements QueueConnection {
           },
         };
         onMessage(message).catch(() => {}).finally(() => {
-          clearInterval(working);
-          inFlight--;
+          working.delete(m);
           wake?.();
           wake = undefined;
         });
@@ -87,7 +87,7 @@ export class JetStreamConsumerConnection implements QueueConnection {
     const ended = await Promise.race([
       lost,
       reading.then(() => new Error("the NATS consumer stopped"), (err) => err as Error),
-    ]);
+    ]).finally(() => clearInterval(keepWorking));
     if (!this.#closed) throw ended;
   }
 

@@ -12,6 +12,7 @@
  */
 // @ts-types="npm:@types/amqplib@^0.10.7"
 import amqp from "amqplib";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 import type { ResourceStore, WatchEvent } from "../store/resource_store.ts";
 import type { Logger } from "../log.ts";
 import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
@@ -26,6 +27,9 @@ import type { TriggerIndex } from "../eventing/broker/trigger_index.ts";
 import type { Broker } from "../eventing/broker/broker_resource.ts";
 import type { Trigger } from "../eventing/broker/trigger_resource.ts";
 import type { EventSender } from "../eventing/event_sender.ts";
+import type { BrokerClassController } from "../eventing/broker/broker_class_plugin.ts";
+import type { SubscriptionCheck } from "../eventing/broker/trigger_status.ts";
+import type { Condition } from "../resources/meta.ts";
 import { type ConnectionState, SourceConfigError } from "../eventing/sources/queue/queue_connection.ts";
 import { QueueSourceRunner } from "../eventing/sources/queue/queue_source_runner.ts";
 import { rabbitmqUri } from "./rabbitmq_connection_uri.ts";
@@ -71,14 +75,20 @@ interface BrokerEntry {
 
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-export class RabbitmqBrokerController {
+/** The one key of the trigger runners' reconcile: each run matches every runner to the store. */
+const TRIGGERS = "triggers";
+
+export class RabbitmqBrokerController implements Reconciler, BrokerClassController {
   #brokers = new Map<string, BrokerEntry>();
   /** Trigger runners by trigger uid: its queue, and its dead-letter queue when it has a sink for it. */
   #runners = new Map<string, { generation: string; runners: QueueSourceRunner[] }>();
   #probe: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
+  #queue: ReconcileQueue;
 
-  constructor(private readonly deps: RabbitmqBrokerControllerDeps) {}
+  constructor(private readonly deps: RabbitmqBrokerControllerDeps) {
+    this.#queue = new ReconcileQueue(this, { name: "rabbitmq-broker", log: deps.log, clock: deps.clock });
+  }
 
   serves(namespace: string, name: string): boolean {
     return this.#brokers.has(keyOf(namespace, name));
@@ -89,8 +99,14 @@ export class RabbitmqBrokerController {
     return entry ? { state: entry.state } : undefined;
   }
 
+  /** A RabbitMQ-class broker's `IngressReady`: whether its connection (and exchanges) is up. */
+  brokerConditions(broker: Broker): Condition[] | undefined {
+    const facts = this.brokerFacts(broker.metadata.namespace, broker.metadata.name);
+    return facts && isRabbitmqClass(broker) ? [ingressCondition(facts.state)] : undefined;
+  }
+
   /** A trigger's `SubscriptionReady`: its queue is declared and consumed. */
-  subscription(trigger: Trigger): { ok: true } | { ok: false; reason: string; message: string } | undefined {
+  subscription(trigger: Trigger): SubscriptionCheck | undefined {
     const broker = this.#brokers.get(keyOf(trigger.metadata.namespace, trigger.spec.broker));
     if (!broker) return undefined;
     const runner = this.#runners.get(trigger.metadata.uid ?? "")?.runners[0];
@@ -107,7 +123,7 @@ export class RabbitmqBrokerController {
   }
 
   start() {
-    this.#sync();
+    this.reconcile();
     this.#probe = setInterval(() => this.#probeAll(), PROBE_EVERY_MS);
     this.#probeAll();
   }
@@ -115,6 +131,7 @@ export class RabbitmqBrokerController {
   async stop() {
     this.#stopped = true;
     clearInterval(this.#probe);
+    this.#queue.stop();
     const runners = [...this.#runners.values()].flatMap((r) => r.runners);
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.stop()));
@@ -132,7 +149,7 @@ export class RabbitmqBrokerController {
       } else this.#track(obj as Broker);
     }
     if (["Broker", "Trigger", "Secret", "RabbitmqBrokerConfig"].includes(obj.kind) && !this.#stopped) {
-      queueMicrotask(() => this.#sync());
+      this.#queue.enqueue(TRIGGERS);
     }
   }
 
@@ -221,7 +238,7 @@ export class RabbitmqBrokerController {
   }
 
   /** Starts, restarts (new generation) and stops trigger runners to match the store. */
-  #sync() {
+  reconcile() {
     if (this.#stopped) return;
     const wanted = new Set<string>();
     for (const key of this.#brokers.keys()) {
@@ -346,4 +363,23 @@ async function untilDone(stop: AbortSignal, clock: Clock, attempt: () => Promise
     wait = Math.min(wait * 2, HOLD_MS.max);
   }
   return false;
+}
+
+/** The broker's `IngressReady` from its connection's state. */
+export function ingressCondition(state: ConnectionState): Condition {
+  if (state.state === "connected") return { type: "IngressReady", status: "True" };
+  if (state.state === "connecting") {
+    return {
+      type: "IngressReady",
+      status: "Unknown",
+      reason: "Connecting",
+      message: "connecting to RabbitMQ",
+    };
+  }
+  return {
+    type: "IngressReady",
+    status: "False",
+    reason: state.reason ?? "BrokerUnreachable",
+    message: state.reason ? state.error : `RabbitMQ does not answer: ${state.error}`,
+  };
 }

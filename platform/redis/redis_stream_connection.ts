@@ -2,13 +2,15 @@
  * A RedisStreamSource's connection (npm `redis`): creates the stream and group when missing, then
  * reads with XREADGROUP as a stable consumer: first the entries it was given before but never
  * acknowledged (after a crash or a lost connection: redeliveries), then new ones (`>`), blocking a
- * second at a time. An entry is XACKed only when the source is done with it. The backlog is the
+ * second at a time. An entry is XACKed only when the source is done with it (entries finished
+ * while an XACK is on its way share the next one: `ack_batch.ts`). The backlog is the
  * group's lag plus its pending entries (XINFO GROUPS). Two clients: blocking reads would hold up
  * acknowledgements on a shared one. No automatic reconnect: the runner reconnects and reports.
  */
 import { createClient } from "redis";
 import type { QueueConnection, QueueMessage } from "../eventing/sources/queue/queue_connection.ts";
 import { messageEvent } from "../eventing/sources/queue/message_event.ts";
+import { AckBatch } from "./ack_batch.ts";
 import {
   consumerOf,
   groupOf,
@@ -52,6 +54,7 @@ class RedisStreamConnection implements QueueConnection {
   #stream: string;
   #group: string;
   #consumer: string;
+  #acks: AckBatch;
 
   constructor(
     private readonly source: RedisStreamSource,
@@ -61,6 +64,7 @@ class RedisStreamConnection implements QueueConnection {
     this.#stream = source.spec.stream;
     this.#group = groupOf(source);
     this.#consumer = consumerOf(source);
+    this.#acks = new AckBatch((ids) => this.commands.xAck(this.#stream, this.#group, ids));
   }
 
   async consume(onMessage: (message: QueueMessage) => Promise<void>, maxInFlight: number): Promise<void> {
@@ -106,9 +110,7 @@ class RedisStreamConnection implements QueueConnection {
   }
 
   #message(id: string, fields: Record<string, string> | null, redelivered: boolean): QueueMessage {
-    const ack = async () => {
-      await this.commands.xAck(this.#stream, this.#group, id);
-    };
+    const ack = () => this.#acks.ack(id);
     const headers: Record<string, string> = {};
     let body = new Uint8Array();
     let contentType: string | undefined;

@@ -4,7 +4,7 @@
  */
 import type { WatchEvent } from "../store/resource_store.ts";
 import { Labels } from "../resources/serving_kinds.ts";
-import { WorkQueue } from "./work_queue.ts";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
 import type { ServingContext } from "./context.ts";
 import { reconcileService } from "./service_reconciler.ts";
 import { reconcileConfiguration } from "./configuration_reconciler.ts";
@@ -15,12 +15,12 @@ import type { Service } from "../resources/service.ts";
 
 const KINDS = ["Service", "Configuration", "Revision", "Route"] as const;
 
-export class ServingController {
-  readonly queue: WorkQueue;
+export class ServingController implements Reconciler {
+  readonly queue: ReconcileQueue;
   #unwatch: () => void;
 
   constructor(private readonly ctx: ServingContext) {
-    this.queue = new WorkQueue((key) => this.#reconcile(key), ctx.log.child("serving"));
+    this.queue = new ReconcileQueue(this, { name: "serving", log: ctx.log.child("serving") });
     this.#unwatch = ctx.store.watch((e) => this.#onChange(e));
   }
 
@@ -79,7 +79,7 @@ export class ServingController {
     }
   }
 
-  #reconcile(key: string): Promise<void> {
+  reconcile(key: string): Promise<void> {
     const [kind, namespace, name] = key.split("/");
     switch (kind) {
       case "Service":

@@ -2,10 +2,10 @@
  * The Broker as a platform extension: the `brokers` and `triggers` kinds, the ingress on the data
  * port, and the reconciler that keeps statuses current. The default class is the durable broker
  * (`BrokerLog`: the event log in the node's SQLite database and the dispatcher that delivers it; in
- * cluster mode the log shared in PostgreSQL, delivered by whichever node claims each delivery); the
- * `Kafka` class is the Kafka-backed broker (`KafkaBrokerController`: a topic per broker, a consumer group
- * per trigger). Both share the trigger index, the delivery code and the metrics; the ingress hands
- * each event to its broker's class. `metrics()` gives the broker's Prometheus series.
+ * cluster mode the log shared in PostgreSQL, delivered by whichever node claims each delivery); other
+ * classes are plugged in (`broker_class_plugin.ts`: Kafka, RabbitMQBroker, from their transports' folders).
+ * All share the trigger index, the delivery code and the metrics; the ingress hands each event to
+ * its broker's class. `metrics()` gives the broker's Prometheus series.
  */
 import type { ExtensionHandle, NodeParts, PlatformExtension } from "../../extension.ts";
 import type { WatchEvent } from "../../store/resource_store.ts";
@@ -22,10 +22,7 @@ import { mountIngress } from "./ingress.ts";
 import { TriggerDelivery } from "./trigger_delivery.ts";
 import { TriggerIndex } from "./trigger_index.ts";
 import type { Trigger } from "./trigger_resource.ts";
-import { KafkaBrokerController } from "./kafka_broker_controller.ts";
-import { KafkaClients } from "../../kafka/kafka_clients.ts";
-import { kafkajsClientFactory } from "../../kafka/kafkajs_client.ts";
-import { RabbitmqBrokerController } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import type { BrokerClass, BrokerClassController } from "./broker_class_plugin.ts";
 import { CLUSTER_DEFAULTS } from "../../config.ts";
 import postgres from "postgres";
 
@@ -39,12 +36,12 @@ export interface BrokerHandle extends ExtensionHandle {
   metrics(): string;
 }
 
-export const brokerExtension: PlatformExtension = {
-  name: "eventing-broker",
-  create: (parts) => createBroker(parts),
-};
+/** The broker extension, serving the default class and the given plugged-in classes. */
+export function brokerExtension(classes: readonly BrokerClass[]): PlatformExtension {
+  return { name: "eventing-broker", create: (parts) => createBroker(parts, classes) };
+}
 
-export function createBroker(parts: NodeParts): BrokerHandle {
+export function createBroker(parts: NodeParts, classes: readonly BrokerClass[] = []): BrokerHandle {
   const { store } = parts;
   const log = parts.log.child("broker");
   const metrics = new BrokerMetrics();
@@ -72,28 +69,25 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     : undefined;
   // deno-lint-ignore prefer-const
   let eventLog: BrokerLog;
-  const kafkaClients = new KafkaClients(kafkajsClientFactory({ log: log.child("kafkajs") }));
   // deno-lint-ignore prefer-const
   let reconciler: BrokerReconciler;
-  const kafka = new KafkaBrokerController({
-    store,
-    clients: kafkaClients,
-    defaultServers: parts.config.kafkaBootstrapServers,
-    index,
-    deliver: (uid, event, acceptedAt) =>
-      delivery.deliver({ id: 0, eventSeq: 0, triggerUid: uid, started: false, acceptedAt, event }),
-    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
-    clock: systemClock,
-    log: log.child("kafka-broker"),
-  });
-  const rabbitmq = new RabbitmqBrokerController({
-    store,
-    index,
-    sender,
-    clock: systemClock,
-    log: log.child("rabbitmq-broker"),
-    changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
-  });
+  const plugged = classes.map((c) => ({
+    name: c.name,
+    controller: c.create({
+      store,
+      config: parts.config,
+      index,
+      sender,
+      deliver: (uid, event, acceptedAt) =>
+        delivery.deliver({ id: 0, eventSeq: 0, triggerUid: uid, started: false, acceptedAt, event }),
+      changed: (kind, namespace, name) => reconciler.touch(kind, namespace, name),
+      clock: systemClock,
+      log,
+    }),
+  }));
+  const controllers = plugged.map((c) => c.controller);
+  const classOf = (ns: string, name: string): BrokerClassController | undefined =>
+    controllers.find((c) => c.serves(ns, name));
   reconciler = new BrokerReconciler({
     store,
     sender,
@@ -101,8 +95,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     listenHost: parts.config.host,
     now: () => new Date(),
     log,
-    kafka,
-    rabbitmq,
+    classes: plugged,
   });
 
   const indexTrigger = (trigger: Trigger) => {
@@ -123,8 +116,7 @@ export function createBroker(parts: NodeParts): BrokerHandle {
   for (const b of store.list<Broker>("Broker")) {
     if (isDefaultClass(b)) brokers.add(key(b.metadata.namespace, b.metadata.name));
   }
-  kafka.load();
-  rabbitmq.load();
+  for (const c of controllers) c.load();
   for (const t of store.list<Trigger>("Trigger")) indexTrigger(t);
   eventLog = parts.cluster && clusterSql
     ? new ClusterBrokerLog({
@@ -153,24 +145,18 @@ export function createBroker(parts: NodeParts): BrokerHandle {
         indexTrigger(obj as Trigger);
       }
     }
-    kafka.onChange(e);
-    rabbitmq.onChange(e);
+    for (const c of controllers) c.onChange(e);
     reconciler.onChange(e);
   };
   const unwatch = store.watch(onChange);
 
   return {
-    kinds: eventingKinds(),
+    kinds: eventingKinds(classes),
     mount: (app) =>
       mountIngress(app, {
-        serves: (ns, name) =>
-          brokers.has(key(ns, name)) || kafka.serves(ns, name) || rabbitmq.serves(ns, name),
+        serves: (ns, name) => brokers.has(key(ns, name)) || classOf(ns, name) !== undefined,
         append: (request) =>
-          kafka.serves(request.namespace, request.broker)
-            ? kafka.append(request)
-            : rabbitmq.serves(request.namespace, request.broker)
-            ? rabbitmq.append(request)
-            : eventLog.append(request),
+          classOf(request.namespace, request.broker)?.append(request) ?? eventLog.append(request),
         metrics,
         tracing,
         matching: (ns, broker, event) => index.matching(ns, broker, event).length,
@@ -178,15 +164,13 @@ export function createBroker(parts: NodeParts): BrokerHandle {
     async start() {
       reconciler.resyncAll();
       await eventLog.start();
-      kafka.start();
-      rabbitmq.start();
+      for (const c of controllers) c.start();
     },
     async stop() {
       unwatch();
       reconciler.stop();
-      await Promise.all([eventLog.stop(STOP_GRACE_MS), kafka.stop(), rabbitmq.stop()]);
+      await Promise.all([eventLog.stop(STOP_GRACE_MS), ...controllers.map((c) => c.stop())]);
       await clusterSql?.end({ timeout: 2 });
-      await kafkaClients.closeAll();
     },
     metrics() {
       const pending = eventLog.pendingCounts();

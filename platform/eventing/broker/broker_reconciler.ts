@@ -2,28 +2,22 @@
  * Keeps Broker and Trigger statuses current: a broker's address and readiness, a trigger's
  * resolved subscriber and readiness. Reconciles run on a work queue, when the object changes, when
  * something they refer to (a Service, a Broker, any addressable sink) appears, goes or moves, and
- * when told (`touch`) that a fact changed (a Kafka-class broker's topic, a trigger's consumer group).
+ * when told (`touch`) that a fact changed (a plugged-in class's connection or topic, a trigger's
+ * consumer).
  */
 import type { Logger } from "../../log.ts";
 import type { KObject } from "../../resources/meta.ts";
 import type { UrlScheme } from "../../serving/builders.ts";
-import { WorkQueue } from "../../serving/work_queue.ts";
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
 import { mergeDelivery } from "../delivery/merge_delivery.ts";
 import type { EventSender } from "../event_sender.ts";
 import { brokerAddress } from "./broker_address.ts";
 import type { Broker } from "./broker_resource.ts";
 import { brokerStatus } from "./broker_status.ts";
-import type { KafkaBrokerFacts, SubscriptionCheck } from "./kafka_broker_status.ts";
-import type { RabbitmqBrokerFacts } from "../../rabbitmq/rabbitmq_broker_controller.ts";
+import type { BrokerClassController } from "./broker_class_plugin.ts";
 import type { Trigger } from "./trigger_resource.ts";
 import { triggerStatus } from "./trigger_status.ts";
-
-/** What the Kafka-class brokers' controller knows, for their statuses and their triggers'. */
-export interface KafkaFacts {
-  brokerFacts(namespace: string, name: string): KafkaBrokerFacts | undefined;
-  subscription(trigger: Trigger): SubscriptionCheck | undefined;
-}
 
 export interface BrokerReconcilerDeps {
   store: ResourceStore;
@@ -33,19 +27,15 @@ export interface BrokerReconcilerDeps {
   listenHost?: string;
   now: () => Date;
   log: Logger;
-  kafka?: KafkaFacts;
-  /** What the RabbitMQ-class brokers' controller knows of their connection. */
-  rabbitmq?: {
-    brokerFacts(namespace: string, name: string): RabbitmqBrokerFacts | undefined;
-    subscription(trigger: Trigger): SubscriptionCheck | undefined;
-  };
+  /** The plugged-in broker classes' controllers (their names, for the status of a class none serves). */
+  classes?: readonly { name: string; controller: BrokerClassController }[];
 }
 
-export class BrokerReconciler {
-  readonly queue: WorkQueue;
+export class BrokerReconciler implements Reconciler {
+  readonly queue: ReconcileQueue;
 
   constructor(private readonly deps: BrokerReconcilerDeps) {
-    this.queue = new WorkQueue((key) => Promise.resolve(this.#reconcile(key)), deps.log);
+    this.queue = new ReconcileQueue(this, { name: "broker", log: deps.log });
   }
 
   resyncAll() {
@@ -78,11 +68,15 @@ export class BrokerReconciler {
     this.queue.stop();
   }
 
+  #classes(): BrokerClassController[] {
+    return (this.deps.classes ?? []).map((c) => c.controller);
+  }
+
   #enqueue(kind: "Broker" | "Trigger", obj: KObject) {
     this.queue.enqueue(`${kind}/${obj.metadata.namespace}/${obj.metadata.name}`);
   }
 
-  #reconcile(key: string) {
+  reconcile(key: string) {
     const [kind, namespace, name] = key.split("/");
     const { store, sender, scheme, now } = this.deps;
     if (kind === "Broker") {
@@ -92,8 +86,8 @@ export class BrokerReconciler {
       const status = brokerStatus(broker, {
         address: brokerAddress(namespace, name, scheme, this.deps.listenHost),
         deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
-        kafka: this.deps.kafka?.brokerFacts(namespace, name),
-        rabbitmq: this.deps.rabbitmq?.brokerFacts(namespace, name),
+        classConditions: this.#classes().map((c) => c.brokerConditions(broker)).find((c) => c !== undefined),
+        otherClasses: (this.deps.classes ?? []).map((c) => c.name),
       }, now());
       store.updateStatus<Broker>("Broker", namespace, name, status);
       return;
@@ -106,7 +100,7 @@ export class BrokerReconciler {
       broker,
       subscriber: sender.resolveSink(trigger.spec.subscriber, namespace),
       deadLetter: dls ? sender.resolveSink(dls, namespace) : undefined,
-      subscription: this.deps.kafka?.subscription(trigger) ?? this.deps.rabbitmq?.subscription(trigger),
+      subscription: this.#classes().map((c) => c.subscription(trigger)).find((s) => s !== undefined),
     }, now());
     store.updateStatus<Trigger>("Trigger", namespace, name, status);
   }

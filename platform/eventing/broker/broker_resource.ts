@@ -1,8 +1,9 @@
 /**
  * Knative's `eventing.knative.dev/v1` Broker: its schema and validation. The broker class comes from
  * the `eventing.knative.dev/broker.class` annotation; Denative's own durable broker serves the
- * default class (`MTChannelBasedBroker`, or no annotation), the Kafka-backed broker the `Kafka`
- * class (see `kafka_broker_spec.ts`); other classes are stored for the implementations that serve them.
+ * default class (`MTChannelBasedBroker`, or no annotation); the plugged-in classes (Kafka,
+ * RabbitMQBroker: `broker_class_plugin.ts`) add their checks; other classes are stored for the
+ * implementations that serve them.
  */
 import { z } from "zod";
 import { CLOSED_IN_OPENAPI, type Condition, type KObject, ObjectMeta } from "../../resources/meta.ts";
@@ -10,9 +11,7 @@ import { viewedAs } from "../../resources/openapi_view.ts";
 import { type FieldError, zodFieldErrors } from "../../resources/field_errors.ts";
 import { type DeliverySpec, deliverySpecSchema } from "../delivery/delivery_spec.ts";
 import { checkDelivery } from "./resource_errors.ts";
-import { validateKafkaBroker } from "./kafka_broker_spec.ts";
 import { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
-import { validateRabbitmqBroker } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export const EVENTING_API_VERSION = "eventing.knative.dev/v1";
 export { BROKER_CLASS_ANNOTATION, DEFAULT_BROKER_CLASS } from "./broker_class.ts";
@@ -54,15 +53,17 @@ export function isDefaultClass(broker: Pick<Broker, "metadata">): boolean {
   return brokerClassOf(broker) === DEFAULT_BROKER_CLASS;
 }
 
-/** Validates a Broker document. Unknown fields (`spec.config`...) are kept and ignored. */
-export function parseBroker(doc: unknown): { broker: Broker; errors: FieldError[] } {
+/** Validates a Broker document, with the plugged-in classes' checks. Unknown fields are kept and ignored. */
+export function parseBroker(
+  doc: unknown,
+  classChecks: readonly ((broker: Broker) => FieldError[])[] = [],
+): { broker: Broker; errors: FieldError[] } {
   const parsed = BrokerDocument.safeParse(doc);
   if (!parsed.success) return { broker: doc as Broker, errors: zodFieldErrors(parsed.error) };
   const broker = parsed.data as unknown as Broker;
   const errors: FieldError[] = [];
   if (!broker.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
-  errors.push(...validateKafkaBroker(broker));
-  errors.push(...validateRabbitmqBroker(broker));
+  for (const check of classChecks) errors.push(...check(broker));
   const { delivery, errors: deliveryErrors } = checkDelivery(broker.spec?.delivery, "spec.delivery");
   errors.push(...deliveryErrors);
   if (broker.spec?.delivery !== undefined && delivery) broker.spec.delivery = delivery;

@@ -13,8 +13,6 @@ import { validateTriggerFilterSpec } from "../filters/validate_filters.ts";
 import { FilterShape, SubscriptionsApiFilterShape } from "../filters/filter_shapes.ts";
 import { checkDelivery } from "./resource_errors.ts";
 import { EVENTING_API_VERSION } from "./broker_resource.ts";
-import { validateKafkaTrigger } from "./kafka_broker_spec.ts";
-import { validateParallelismAnnotation } from "../../rabbitmq/rabbitmq_broker_spec.ts";
 
 export const DEFAULT_BROKER_NAME = "default";
 
@@ -82,16 +80,18 @@ function isAbsoluteHttpUrl(uri: string): boolean {
   return URL.canParse(uri) && ["http:", "https:"].includes(new URL(uri).protocol);
 }
 
-/** Validates a Trigger document, with Knative's default broker name `default`. */
-export function parseTrigger(doc: unknown): { trigger: Trigger; errors: FieldError[] } {
+/** Validates a Trigger document (and the plugged-in broker classes' checks); the broker defaults to `default`. */
+export function parseTrigger(
+  doc: unknown,
+  classChecks: readonly ((trigger: Trigger) => FieldError[])[] = [],
+): { trigger: Trigger; errors: FieldError[] } {
   const parsed = TriggerDocument.safeParse(doc);
   if (!parsed.success) return { trigger: doc as Trigger, errors: zodFieldErrors(parsed.error) };
   const trigger = parsed.data as unknown as Trigger;
   const errors: FieldError[] = [];
   if (!trigger.metadata.name) errors.push({ path: "metadata.name", message: "is required" });
   if (!trigger.spec.broker) trigger.spec.broker = DEFAULT_BROKER_NAME;
-  errors.push(...validateKafkaTrigger(trigger));
-  errors.push(...validateParallelismAnnotation(trigger));
+  for (const check of classChecks) errors.push(...check(trigger));
   errors.push(...validateTriggerFilterSpec(trigger.spec, "spec"));
   const { delivery, errors: deliveryErrors } = checkDelivery(trigger.spec.delivery, "spec.delivery");
   errors.push(...deliveryErrors);

@@ -1,7 +1,7 @@
 /**
  * A Trigger's status, decided from what is known about it (pure): its broker, where its subscriber
- * and dead-letter sink resolve, and for a trigger of a Kafka-class broker whether its consumer
- * group runs (`SubscriptionReady`). `Ready` carries the reason of the first condition that fails.
+ * and dead-letter sink resolve, and for a trigger of a broker of another class (Kafka, RabbitMQ)
+ * whether its consumer runs (`SubscriptionReady`). `Ready` carries the reason of the first condition that fails.
  */
 import { type Condition, getCondition, isReady, setCondition } from "../../resources/meta.ts";
 import type { SinkResolution } from "../event_sender.ts";
@@ -13,9 +13,12 @@ export interface TriggerFacts {
   subscriber: SinkResolution;
   /** The merged (trigger over broker) dead-letter sink's resolution, when one is set. */
   deadLetter?: SinkResolution;
-  /** A Kafka-class broker's trigger: its consumer group's state (`SubscriptionReady`). */
-  subscription?: { ok: true } | { ok: false; reason: string; message: string };
+  /** A trigger of a broker of another class (Kafka, RabbitMQ): its consumer's state (`SubscriptionReady`). */
+  subscription?: SubscriptionCheck;
 }
+
+/** Whether a trigger's consumer (a Kafka consumer group member, a RabbitMQ queue consumer) runs. */
+export type SubscriptionCheck = { ok: true } | { ok: false; reason: string; message: string };
 
 export function triggerStatus(trigger: Trigger, facts: TriggerFacts, now: Date): TriggerStatus {
   let conditions = trigger.status?.conditions;

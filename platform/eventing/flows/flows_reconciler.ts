@@ -1,7 +1,7 @@
 /**
  * Keeps every Sequence and Parallel made of its channels and subscriptions (created, updated, and
  * those no longer wanted deleted) and its status current. One pass per event-loop turn after any
- * change; writes that change nothing are no-ops, so passes settle.
+ * change (the reconcile queue's one key); writes that change nothing are no-ops, so passes settle.
  */
 import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -12,6 +12,7 @@ import { type FlowChildren, parallelChildren, sequenceChildren } from "./flow_bu
 import type { FlowStatus, Parallel, Sequence } from "./flow_resources.ts";
 import { parallelStatus, sequenceStatus } from "./flow_status.ts";
 import { conditionsOf } from "../messaging/messaging_status.ts";
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 
 const WATCHED = new Set([
   "Sequence",
@@ -28,12 +29,17 @@ export interface FlowsReconcilerDeps {
   now?: () => Date;
 }
 
-export class FlowsReconciler {
-  #scheduled = false;
+/** The one key of the flows reconciler: every pass reconciles every flow. */
+const ALL = "flows";
+
+export class FlowsReconciler implements Reconciler {
+  #queue: ReconcileQueue;
   #stopped = false;
   #unwatch: () => void = () => {};
 
-  constructor(private readonly deps: FlowsReconcilerDeps) {}
+  constructor(private readonly deps: FlowsReconcilerDeps) {
+    this.#queue = new ReconcileQueue(this, { name: "flows", log: deps.log });
+  }
 
   start() {
     this.#unwatch = this.deps.store.watch((e) => this.#onChange(e));
@@ -43,6 +49,11 @@ export class FlowsReconciler {
   stop() {
     this.#stopped = true;
     this.#unwatch();
+    this.#queue.stop();
+  }
+
+  reconcile() {
+    if (!this.#stopped) this.pass();
   }
 
   pass() {
@@ -123,11 +134,6 @@ export class FlowsReconciler {
   #onChange(e: WatchEvent) {
     if (this.#stopped || !WATCHED.has(e.object.kind)) return;
     if (e.type === "DELETED") deleteOwned(this.deps.store, e.object);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setTimeout(() => {
-      this.#scheduled = false;
-      if (!this.#stopped) this.pass();
-    }, 0);
+    this.#queue.enqueue(ALL);
   }
 }

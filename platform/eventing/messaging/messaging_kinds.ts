@@ -1,6 +1,6 @@
 /**
- * The `messaging.knative.dev` kinds the admin API serves: Channels, InMemoryChannels, Subscriptions
- * and NatsJetStreamChannels.
+ * The `messaging.knative.dev` kinds the admin API serves: Channels, InMemoryChannels and
+ * Subscriptions (plugged-in channel kinds, such as NatsJetStreamChannel, come with their plug-in).
  */
 import type { KindInfo } from "../../resources/kinds.ts";
 import {
@@ -10,10 +10,6 @@ import {
   parseInMemoryChannel,
 } from "./channel_resource.ts";
 import { parseSubscription, SubscriptionDocument } from "./subscription_resource.ts";
-import {
-  NatsJetStreamChannelDocument,
-  parseNatsJetStreamChannel,
-} from "../../nats/nats_jetstream_channel.ts";
 
 export function messagingKinds(): KindInfo[] {
   const group = "messaging.knative.dev";
@@ -41,14 +37,6 @@ export function messagingKinds(): KindInfo[] {
       kind: "Subscription",
       schema: SubscriptionDocument,
       parse: parseSubscription,
-    },
-    {
-      group,
-      version: "v1alpha1",
-      plural: "natsjetstreamchannels",
-      kind: "NatsJetStreamChannel",
-      schema: NatsJetStreamChannelDocument,
-      parse: parseNatsJetStreamChannel,
     },
   ];
 }

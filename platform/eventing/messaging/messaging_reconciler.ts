@@ -2,8 +2,9 @@
  * Keeps channels and subscriptions current: each Channel gets its backing channel (the kind its
  * template names, same name, owned by the Channel, the Channel's `delivery` passed on), which goes
  * when the Channel goes; every channel implementation, Channel and Subscription gets its status.
- * Works in passes: any change marks the node dirty, and one pass per event-loop turn rebuilds the
- * subscription index and writes what changed (status writes that change nothing are no-ops).
+ * Works in passes, the reconcile queue's one key (`ALL`): any change enqueues it, and one pass per
+ * event-loop turn rebuilds the subscription index and writes what changed (status writes that change
+ * nothing are no-ops, so passes settle).
  */
 import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
 import type { KObject } from "../../resources/meta.ts";
@@ -23,6 +24,7 @@ import type { Subscription } from "./subscription_resource.ts";
 import type { SubscriptionIndex } from "./subscription_index.ts";
 import type { SubscriptionDelivery } from "./subscription_delivery.ts";
 import type { UrlScheme } from "../../serving/builders.ts";
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 
 /** Changes to these kinds never change where events go. */
 const IRRELEVANT_KINDS = new Set(["Revision", "Configuration", "Route"]);
@@ -43,12 +45,17 @@ export interface MessagingReconcilerDeps {
   now?: () => Date;
 }
 
-export class MessagingReconciler {
-  #scheduled = false;
+/** The one key of the messaging reconciler: every pass reconciles everything. */
+const ALL = "messaging";
+
+export class MessagingReconciler implements Reconciler {
+  #queue: ReconcileQueue;
   #unwatch: () => void = () => {};
   #stopped = false;
 
-  constructor(private readonly deps: MessagingReconcilerDeps) {}
+  constructor(private readonly deps: MessagingReconcilerDeps) {
+    this.#queue = new ReconcileQueue(this, { name: "messaging", log: deps.log });
+  }
 
   start() {
     this.#unwatch = this.deps.store.watch((e) => this.#onChange(e));
@@ -58,16 +65,16 @@ export class MessagingReconciler {
   stop() {
     this.#stopped = true;
     this.#unwatch();
+    this.#queue.stop();
   }
 
-  /** Marks everything for a pass in the next turn (e.g. an implementation's connection changed). */
+  /** Asks for a pass in the next turn (e.g. an implementation's connection changed). */
   touch() {
-    if (this.#scheduled || this.#stopped) return;
-    this.#scheduled = true;
-    setTimeout(() => {
-      this.#scheduled = false;
-      if (!this.#stopped) this.pass();
-    }, 0);
+    this.#queue.enqueue(ALL);
+  }
+
+  reconcile() {
+    if (!this.#stopped) this.pass();
   }
 
   /** One reconcile of everything (synchronous). */

@@ -2,8 +2,8 @@
  * Runs the sources of one node from the store's watch:
  * - SinkBindings are applied to Services synchronously, inside the watch callback;
  * - ApiServerSource events are made from every change and queued for delivery;
- * - statuses of sources and bindings are refreshed (coalesced per namespace) when something
- *   they depend on changes: the source itself, a sink appearing or going, a Secret;
+ * - statuses of sources and bindings are refreshed, a namespace at a time on the reconcile queue,
+ *   when something they depend on changes: the source itself, a sink appearing or going, a Secret;
  * - PingSource timers are armed, re-armed on a schedule change and stopped on delete.
  * Until `start()` (the node serves), only SinkBindings act; `start()` then reconciles everything.
  */
@@ -24,6 +24,7 @@ import type { SinkBinding } from "./sink_binding.ts";
 import type { SourceStatus } from "./source_status.ts";
 import { deliverFromSource } from "./source_delivery.ts";
 import { destinationOf } from "./source_spec.ts";
+import { ReconcileQueue, type Reconciler } from "../../reconciler/reconcile_queue.ts";
 
 const SOURCE_KINDS = new Set(["PingSource", "ApiServerSource", "GitHubSource", "SinkBinding"]);
 
@@ -44,7 +45,7 @@ export interface SourcesControllerDeps {
   holdsApiServerLease?: () => boolean;
 }
 
-export class SourcesController {
+export class SourcesController implements Reconciler {
   readonly bindings: SinkBindingReconciler;
   readonly statuses: SourceReconciler;
   readonly apiServer: ApiServerDispatcher;
@@ -52,13 +53,14 @@ export class SourcesController {
   #unwatch: () => void;
   #started = false;
   #stopped = false;
-  #dirty = new Set<string>();
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Namespaces whose sources' statuses (and ping timers) to reconcile. */
+  #namespaces: ReconcileQueue;
   #stop = new AbortController();
 
   constructor(private readonly deps: SourcesControllerDeps) {
     const now = deps.now ?? (() => new Date());
     const log = deps.log;
+    this.#namespaces = new ReconcileQueue(this, { name: "sources", log, clock: deps.clock });
     this.bindings = new SinkBindingReconciler(deps.store, deps.sender, log, now, deps.reachableUrl);
     this.statuses = new SourceReconciler(deps.store, deps.sender, deps.webhookUrl, now);
     this.apiServer = new ApiServerDispatcher({
@@ -83,10 +85,9 @@ export class SourcesController {
     this.#started = true;
     this.apiServer.start();
     for (const kind of SOURCE_KINDS) {
-      for (const obj of this.deps.store.list(kind)) this.#dirty.add(obj.metadata.namespace);
+      for (const obj of this.deps.store.list(kind)) this.#namespaces.enqueue(obj.metadata.namespace);
     }
     for (const svc of this.deps.store.list<Service>("Service")) this.bindings.syncService(svc);
-    this.#flush();
   }
 
   stop() {
@@ -95,18 +96,12 @@ export class SourcesController {
     this.#stop.abort();
     this.apiServer.stop();
     this.ping.stopAll();
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#namespaces.stop();
   }
 
-  /** Refreshes the statuses (and ping timers) of a namespace's sources soon. */
+  /** Refreshes the statuses (and ping timers) of a namespace's sources soon (after `start()`, which does all). */
   markDirty(namespace: string) {
-    if (this.#stopped) return;
-    this.#dirty.add(namespace);
-    if (!this.#started || this.#flushTimer !== undefined) return;
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
-      this.#flush();
-    }, 0);
+    if (this.#started) this.#namespaces.enqueue(namespace);
   }
 
   #onChange(change: WatchEvent) {
@@ -148,19 +143,8 @@ export class SourcesController {
     return this.deps.store.list("SinkBinding", namespace).length > 0;
   }
 
-  #flush() {
-    const namespaces = [...this.#dirty];
-    this.#dirty.clear();
-    for (const ns of namespaces) {
-      try {
-        this.#reconcileNamespace(ns);
-      } catch (err) {
-        this.deps.log.warn(`reconciling sources in namespace ${ns} failed: ${err}`);
-      }
-    }
-  }
-
-  #reconcileNamespace(ns: string) {
+  /** Writes the statuses of a namespace's sources and bindings, and arms its ping timers. */
+  reconcile(ns: string) {
     const { store } = this.deps;
     const pings = store.list<PingSource>("PingSource", ns);
     for (const src of pings) {

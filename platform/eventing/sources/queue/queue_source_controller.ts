@@ -12,13 +12,14 @@ import type { Logger } from "../../../log.ts";
 import type { Clock } from "../../delivery/clock.ts";
 import type { DeliveryPolicy } from "../../delivery/delivery_policy.ts";
 import type { EventSender } from "../../event_sender.ts";
-import type { DeliveryTarget } from "../../../kafka/record_delivery.ts";
+import type { DeliveryTarget } from "../../delivery/record_delivery.ts";
 import { CounterFamily, renderGauge } from "../../counter_family.ts";
 import { destinationOf, type Sink } from "../source_spec.ts";
 import type { SourceStatus } from "../source_status.ts";
 import type { QueueConnector } from "./queue_connection.ts";
 import { QueueSourceRunner } from "./queue_source_runner.ts";
 import { queueConnectionCheck, queueSourceStatus } from "./queue_source_status.ts";
+import { ReconcileQueue, type Reconciler } from "../../../reconciler/reconcile_queue.ts";
 
 /** Backlog one instance of the fed Service is expected to absorb (as KafkaSource's lag threshold). */
 export const BACKLOG_THRESHOLD_ANNOTATION = "autoscaling.denative.dev/lag-threshold";
@@ -54,10 +55,10 @@ const SERVICE_API_VERSIONS = new Set(["serving.knative.dev/v1", "v1"]);
 const IRRELEVANT_KINDS = new Set(["Revision", "Configuration", "Route"]);
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-export class QueueSourceController<S extends QueueSource> {
-  #runners = new Map<string, { source: S; runner: QueueSourceRunner }>();
-  #dirty = new Set<string>();
-  #flush: ReturnType<typeof setTimeout> | undefined;
+export class QueueSourceController<S extends QueueSource> implements Reconciler {
+  #runners = new Map<string, { source: S; runner: QueueSourceRunner; target?: DeliveryTarget }>();
+  /** Keys whose status to write. */
+  #statuses: ReconcileQueue;
   #unwatch: () => void = () => {};
   #stopped = false;
   #events: CounterFamily;
@@ -67,17 +68,18 @@ export class QueueSourceController<S extends QueueSource> {
       `denative_${kind.label}_events_total`,
       `Messages a ${kind.kind} finished with, by result, and redeliveries (since start)`,
     );
+    this.#statuses = new ReconcileQueue(this, { name: kind.label, log: deps.log, clock: deps.clock });
   }
 
   start() {
     this.#unwatch = this.deps.store.watch((e) => this.#onChange(e));
-    for (const source of this.deps.store.list<S>(this.kind.kind)) this.#reconcile(source);
+    for (const source of this.deps.store.list<S>(this.kind.kind)) this.#replaceRunner(source);
   }
 
   async stop() {
     this.#stopped = true;
     this.#unwatch();
-    clearTimeout(this.#flush);
+    this.#statuses.stop();
     const runners = [...this.#runners.values()];
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.runner.stop()));
@@ -130,18 +132,21 @@ export class QueueSourceController<S extends QueueSource> {
     if (obj.kind === this.kind.kind) {
       const key = keyOf(obj.metadata.namespace, obj.metadata.name);
       if (e.type === "DELETED") {
-        this.#dirty.delete(key);
+        this.#statuses.forget(key);
         this.#stopRunner(key);
       } else if (e.old?.metadata.generation !== obj.metadata.generation || !this.#runners.has(key)) {
-        this.#reconcile(obj as S);
+        this.#replaceRunner(obj as S);
       }
       return;
     }
     if (IRRELEVANT_KINDS.has(obj.kind)) return;
-    for (const key of this.#runners.keys()) this.#markDirty(key);
+    for (const [key, entry] of this.#runners) {
+      entry.target = undefined; // resolved again before the next message
+      this.#statuses.enqueue(key);
+    }
   }
 
-  #reconcile(source: S) {
+  #replaceRunner(source: S) {
     const key = keyOf(source.metadata.namespace, source.metadata.name);
     const previous = this.#stopRunner(key);
     const runner = new QueueSourceRunner({
@@ -152,14 +157,14 @@ export class QueueSourceController<S extends QueueSource> {
       clock: this.deps.clock,
       log: this.deps.log,
       target: () => this.#target(key),
-      onChange: () => this.#markDirty(key),
+      onChange: () => this.#statuses.enqueue(key),
     });
     this.#runners.set(key, { source, runner });
     // The old consumer leaves first, so two generations never deliver side by side.
     previous.then(() => {
       if (!this.#stopped && this.#runners.get(key)?.runner === runner) runner.start();
     });
-    this.#markDirty(key);
+    this.#statuses.enqueue(key);
   }
 
   #stopRunner(key: string): Promise<void> {
@@ -171,8 +176,10 @@ export class QueueSourceController<S extends QueueSource> {
     );
   }
 
+  /** Where a source's messages go: resolved once, then again only after the store changed (not per message). */
   #target(key: string): DeliveryTarget {
     const entry = this.#runners.get(key);
+    if (entry?.target) return entry.target;
     const [namespace, name] = key.split("/");
     const source = entry?.source ?? this.deps.store.get<S>(this.kind.kind, namespace, name)!;
     const policy = this.kind.policy(source);
@@ -181,20 +188,12 @@ export class QueueSourceController<S extends QueueSource> {
     if (policy.deadLetterSink) {
       target.deadLetter = this.deps.sender.resolveSink(policy.deadLetterSink, namespace);
     }
+    if (entry) entry.target = target;
     return target;
   }
 
-  #markDirty(key: string) {
-    this.#dirty.add(key);
-    this.#flush ??= setTimeout(() => {
-      this.#flush = undefined;
-      const keys = [...this.#dirty];
-      this.#dirty.clear();
-      for (const k of keys) this.#writeStatus(k);
-    }, 0);
-  }
-
-  #writeStatus(key: string) {
+  /** Writes a source's status from the store and its runner. */
+  reconcile(key: string) {
     if (this.#stopped) return;
     const [namespace, name] = key.split("/");
     const source = this.deps.store.get<S>(this.kind.kind, namespace, name);

@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../../delivery/clock.ts";
 import type { EventSender } from "../../event_sender.ts";
-import { deliverRecord, type DeliveryTarget } from "../../../kafka/record_delivery.ts";
+import { deliverRecord, type DeliveryTarget } from "../../delivery/record_delivery.ts";
 import type { Logger } from "../../../log.ts";
 import {
   type ConnectionState,

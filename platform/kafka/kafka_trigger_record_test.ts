@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals, equal } from "node:assert/strict";
-import { encodeKafkaBinary } from "../cloudevents/kafka_encode.ts";
-import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import { compileTriggerFilter } from "../filters/compile_filter.ts";
+import { encodeKafkaBinary } from "../eventing/cloudevents/kafka_encode.ts";
+import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import { compileTriggerFilter } from "../eventing/filters/compile_filter.ts";
 import { triggerRecordAction, triggerSince } from "./kafka_trigger_record.ts";
 
 const CREATED = Date.parse("2024-05-01T10:00:00.000Z");

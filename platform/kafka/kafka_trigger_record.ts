@@ -8,13 +8,13 @@
  * - the trigger's filter does not pass it (`filtered`), decided without the broker's TTL;
  * - it is not a CloudEvent (`invalid`: only another writer of an external topic makes those).
  */
-import { eventAttributes } from "../cloudevents/attributes.ts";
-import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import { CloudEventError } from "../cloudevents/cloudevent_error.ts";
-import { decodeKafkaRecord } from "../cloudevents/kafka_decode.ts";
-import type { KafkaRecord } from "../cloudevents/kafka_record.ts";
-import type { EventPredicate } from "../filters/compile_filter.ts";
-import { TTL_EXTENSION } from "./broker_ttl.ts";
+import { eventAttributes } from "../eventing/cloudevents/attributes.ts";
+import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import { CloudEventError } from "../eventing/cloudevents/cloudevent_error.ts";
+import { decodeKafkaRecord } from "../eventing/cloudevents/kafka_decode.ts";
+import type { KafkaRecord } from "../eventing/cloudevents/kafka_record.ts";
+import type { EventPredicate } from "../eventing/filters/compile_filter.ts";
+import { TTL_EXTENSION } from "../eventing/broker/broker_ttl.ts";
 
 export type RecordAction =
   | { kind: "deliver"; event: CloudEvent }

@@ -15,9 +15,9 @@
  * On a Trigger, `kafka.eventing.knative.dev/delivery.order`: `ordered` (one event at a time per
  * partition) or `unordered` (the default: up to a bounded number in flight).
  */
-import type { FieldError } from "../../resources/field_errors.ts";
-import type { KObject } from "../../resources/meta.ts";
-import { BROKER_CLASS_ANNOTATION } from "./broker_class.ts";
+import type { FieldError } from "../resources/field_errors.ts";
+import type { KObject } from "../resources/meta.ts";
+import { BROKER_CLASS_ANNOTATION } from "../eventing/broker/broker_class.ts";
 
 export const KAFKA_BROKER_CLASS = "Kafka";
 export const BOOTSTRAP_SERVERS_ANNOTATION = "kafka.eventing.knative.dev/bootstrap.servers";

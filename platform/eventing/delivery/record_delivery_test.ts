@@ -3,11 +3,11 @@
  * through the real EventSender.
  */
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { ResourceStore } from "../store/resource_store.ts";
-import { EventSender } from "../eventing/event_sender.ts";
-import { systemClock } from "../eventing/delivery/clock.ts";
-import { resolveDeliveryPolicy } from "../eventing/delivery/delivery_policy.ts";
-import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import { ResourceStore } from "../../store/resource_store.ts";
+import { EventSender } from "../event_sender.ts";
+import { systemClock } from "./clock.ts";
+import { resolveDeliveryPolicy } from "./delivery_policy.ts";
+import type { CloudEvent } from "../cloudevents/cloudevent.ts";
 import { deliverRecord, type DeliveryTarget } from "./record_delivery.ts";
 
 const EVENT: CloudEvent = {

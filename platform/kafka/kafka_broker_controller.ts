@@ -8,15 +8,16 @@
  * plan changes (topic, cluster, delivery order, a trigger created again) and stopped with the
  * trigger or its broker.
  */
-import type { Logger } from "../../log.ts";
-import { BrokerUnreachableError } from "../../kafka/kafka_client.ts";
-import { clusterKey, type KafkaClients } from "../../kafka/kafka_clients.ts";
-import type { ResourceStore, WatchEvent } from "../../store/resource_store.ts";
-import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import { encodeKafkaBinary } from "../cloudevents/kafka_encode.ts";
-import type { Clock } from "../delivery/clock.ts";
-import type { Broker } from "./broker_resource.ts";
-import type { AppendRequest, AppendResult } from "./commit_batcher.ts";
+import { ReconcileQueue, type Reconciler } from "../reconciler/reconcile_queue.ts";
+import type { Logger } from "../log.ts";
+import { BrokerUnreachableError } from "./kafka_client.ts";
+import { clusterKey, type KafkaClients } from "./kafka_clients.ts";
+import type { ResourceStore, WatchEvent } from "../store/resource_store.ts";
+import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import { encodeKafkaBinary } from "../eventing/cloudevents/kafka_encode.ts";
+import type { Clock } from "../eventing/delivery/clock.ts";
+import type { Broker } from "../eventing/broker/broker_resource.ts";
+import type { AppendRequest, AppendResult } from "../eventing/broker/commit_batcher.ts";
 import {
   deliveryOrderOf,
   isKafkaClass,
@@ -25,15 +26,18 @@ import {
   triggerGroup,
 } from "./kafka_broker_spec.ts";
 import {
+  kafkaBrokerConditions,
   type KafkaBrokerFacts,
   type KafkaTopicState,
   type SubscriptionCheck,
   subscriptionCheck,
 } from "./kafka_broker_status.ts";
+import type { BrokerClassController } from "../eventing/broker/broker_class_plugin.ts";
+import type { Condition } from "../resources/meta.ts";
 import { triggerSince } from "./kafka_trigger_record.ts";
 import { type KafkaTriggerPlan, KafkaTriggerRunner } from "./kafka_trigger_runner.ts";
-import type { TriggerIndex } from "./trigger_index.ts";
-import type { Trigger } from "./trigger_resource.ts";
+import type { TriggerIndex } from "../eventing/broker/trigger_index.ts";
+import type { Trigger } from "../eventing/broker/trigger_resource.ts";
 
 /** Each Kafka-class broker's topic is checked this often, ms. */
 export const KAFKA_BROKER_PROBE_MS = 2_000;
@@ -68,14 +72,18 @@ interface RunnerEntry {
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
-export class KafkaBrokerController {
+export class KafkaBrokerController implements Reconciler, BrokerClassController {
   #brokers = new Map<string, BrokerEntry>();
   #runners = new Map<string, RunnerEntry>();
+  /** Triggers (`{namespace}/{name}`) whose runner to start, replace or stop. */
+  #triggers: ReconcileQueue;
   #timer: ReturnType<typeof setInterval> | undefined;
   #started = false;
   #stopped = false;
 
-  constructor(private readonly deps: KafkaBrokerControllerDeps) {}
+  constructor(private readonly deps: KafkaBrokerControllerDeps) {
+    this.#triggers = new ReconcileQueue(this, { name: "kafka-broker", log: deps.log, clock: deps.clock });
+  }
 
   /** Loads the stored Kafka-class brokers, so the ingress knows them before the node serves. */
   load() {
@@ -96,9 +104,11 @@ export class KafkaBrokerController {
   async stop() {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#triggers.stop();
     const runners = [...this.#runners.values()];
     this.#runners.clear();
     await Promise.all(runners.map((r) => r.runner.stop()));
+    await this.deps.clients.closeAll();
   }
 
   /** Whether `{namespace}/{name}` is a Kafka-class broker of this node. */
@@ -130,6 +140,11 @@ export class KafkaBrokerController {
     return entry && { settings: entry.settings, topic: entry.topic };
   }
 
+  brokerConditions(broker: Broker): Condition[] | undefined {
+    const facts = this.brokerFacts(broker.metadata.namespace, broker.metadata.name);
+    return facts && isKafkaClass(broker) ? kafkaBrokerConditions(broker, facts) : undefined;
+  }
+
   /** A trigger's `SubscriptionReady`; undefined when its broker is not a Kafka-class broker. */
   subscription(trigger: Trigger): SubscriptionCheck | undefined {
     const { namespace, name } = trigger.metadata;
@@ -152,7 +167,7 @@ export class KafkaBrokerController {
       const key = keyOf(metadata.namespace, metadata.name);
       if (e.type !== "DELETED" && isKafkaClass(e.object)) this.#track(e.object as Broker);
       else if (this.#brokers.delete(key)) this.#syncBroker(metadata.namespace, metadata.name);
-    } else if (kind === "Trigger") this.#sync(metadata.namespace, metadata.name);
+    } else if (kind === "Trigger") this.#triggers.enqueue(keyOf(metadata.namespace, metadata.name));
   }
 
   #track(broker: Broker) {
@@ -225,14 +240,14 @@ export class KafkaBrokerController {
 
   #syncBroker(namespace: string, broker: string) {
     for (const t of this.deps.store.list<Trigger>("Trigger", namespace)) {
-      if (t.spec.broker === broker) this.#sync(namespace, t.metadata.name);
+      if (t.spec.broker === broker) this.#triggers.enqueue(keyOf(namespace, t.metadata.name));
     }
   }
 
   /** Starts, replaces or stops the trigger's runner to match the store; the old one leaves first. */
-  #sync(namespace: string, name: string) {
+  reconcile(key: string) {
     if (this.#stopped || !this.#started) return;
-    const key = keyOf(namespace, name);
+    const [namespace, name] = key.split("/");
     const trigger = this.deps.store.get<Trigger>("Trigger", namespace, name);
     const planned = trigger ? this.#plan(trigger) : undefined;
     const current = this.#runners.get(key);

@@ -1,11 +1,11 @@
 import { equal, ok as assert } from "node:assert/strict";
-import { getCondition } from "../../resources/meta.ts";
-import type { Broker } from "./broker_resource.ts";
-import { brokerStatus } from "./broker_status.ts";
+import { getCondition } from "../resources/meta.ts";
+import type { Broker } from "../eventing/broker/broker_resource.ts";
+import { brokerStatus } from "../eventing/broker/broker_status.ts";
 import { kafkaBrokerSettings } from "./kafka_broker_spec.ts";
-import { type KafkaTopicState, subscriptionCheck } from "./kafka_broker_status.ts";
-import type { Trigger } from "./trigger_resource.ts";
-import { triggerStatus } from "./trigger_status.ts";
+import { kafkaBrokerConditions, type KafkaTopicState, subscriptionCheck } from "./kafka_broker_status.ts";
+import type { Trigger } from "../eventing/broker/trigger_resource.ts";
+import { triggerStatus } from "../eventing/broker/trigger_status.ts";
 
 const NOW = new Date("2024-01-01T00:00:00Z");
 const ADDRESS = "http://127.0.0.1:8080/broker/default/orders";
@@ -31,7 +31,11 @@ const trigger: Trigger = {
 
 function status(topic: KafkaTopicState, broker = kafkaBroker()) {
   const settings = kafkaBrokerSettings(broker, ["127.0.0.1:9092"]);
-  return brokerStatus(broker, { address: ADDRESS, kafka: { settings, topic } }, NOW);
+  return brokerStatus(
+    broker,
+    { address: ADDRESS, classConditions: kafkaBrokerConditions(broker, { settings, topic }) },
+    NOW,
+  );
 }
 
 Deno.test("a Kafka broker whose topic exists is ready at the same ingress address as the default broker", () => {
@@ -83,7 +87,10 @@ Deno.test("a Kafka broker's topic failure is reported before its dead-letter sin
   const s = brokerStatus(broker, {
     address: ADDRESS,
     deadLetter: { error: "Service dlq missing" },
-    kafka: { settings, topic: { kind: "unreachable", error: "refused" } },
+    classConditions: kafkaBrokerConditions(broker, {
+      settings,
+      topic: { kind: "unreachable", error: "refused" },
+    }),
   }, NOW);
   equal(getCondition({ status: s }, "Ready")?.reason, "BrokerUnreachable");
   equal(getCondition({ status: s }, "DeadLetterSinkResolved")?.status, "False");

@@ -8,8 +8,9 @@
  * `ConsumerGroupNotStarted` until the broker's topic is there, `ConsumerGroupJoining`,
  * `BrokerUnreachable`, `ConsumerFailed`).
  */
-import type { Condition } from "../../resources/meta.ts";
-import type { Broker } from "./broker_resource.ts";
+import type { Condition } from "../resources/meta.ts";
+import type { Broker } from "../eventing/broker/broker_resource.ts";
+import type { SubscriptionCheck } from "../eventing/broker/trigger_status.ts";
 import {
   BOOTSTRAP_SERVERS_ANNOTATION,
   EXTERNAL_TOPIC_ANNOTATION,
@@ -39,7 +40,7 @@ export interface ConsumerState {
   unreachable?: boolean;
 }
 
-export type SubscriptionCheck = { ok: true } | { ok: false; reason: string; message: string };
+export type { SubscriptionCheck };
 
 /** The trigger's `SubscriptionReady`, from its consumer group member's state. */
 export function subscriptionCheck(

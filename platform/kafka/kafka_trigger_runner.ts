@@ -7,20 +7,20 @@
  * record at a time per partition; unordered: up to a bounded number in flight. The member is
  * restarted with a backoff whenever it fails (Kafka going away, a crashed member).
  */
-import type { Logger } from "../../log.ts";
-import { dispatchBatch, type RecordResult } from "../../kafka/batch_dispatch.ts";
-import { InFlightLimit } from "../../kafka/in_flight_limit.ts";
+import type { Logger } from "../log.ts";
+import { dispatchBatch, type RecordResult } from "./batch_dispatch.ts";
+import { InFlightLimit } from "./in_flight_limit.ts";
 import {
   BrokerUnreachableError,
   type ConsumedBatch,
   type ConsumedRecord,
   type ConsumerRun,
   type KafkaClient,
-} from "../../kafka/kafka_client.ts";
-import type { CloudEvent } from "../cloudevents/cloudevent.ts";
-import type { Clock } from "../delivery/clock.ts";
-import type { EventPredicate } from "../filters/compile_filter.ts";
-import type { AppendRequest } from "./commit_batcher.ts";
+} from "./kafka_client.ts";
+import type { CloudEvent } from "../eventing/cloudevents/cloudevent.ts";
+import type { Clock } from "../eventing/delivery/clock.ts";
+import type { EventPredicate } from "../eventing/filters/compile_filter.ts";
+import type { AppendRequest } from "../eventing/broker/commit_batcher.ts";
 import type { DeliveryOrder } from "./kafka_broker_spec.ts";
 import type { ConsumerState } from "./kafka_broker_status.ts";
 import { triggerRecordAction } from "./kafka_trigger_record.ts";

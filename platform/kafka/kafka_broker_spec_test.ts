@@ -1,14 +1,15 @@
 import { deepStrictEqual as assertEquals, equal } from "node:assert/strict";
-import { parseBroker } from "./broker_resource.ts";
+import { parseBroker } from "../eventing/broker/broker_resource.ts";
 import {
   brokerTopic,
   deliveryOrderOf,
   isKafkaClass,
   kafkaBrokerSettings,
   triggerGroup,
+  validateKafkaBroker,
   validateKafkaTrigger,
 } from "./kafka_broker_spec.ts";
-import { parseTrigger } from "./trigger_resource.ts";
+import { parseTrigger } from "../eventing/broker/trigger_resource.ts";
 
 const DEFAULT_SERVERS = ["127.0.0.1:9092"];
 
@@ -75,12 +76,15 @@ Deno.test("an external topic is used as it is and never created", () => {
 });
 
 Deno.test("a Kafka broker with malformed annotations is refused naming each annotation", () => {
-  const { errors } = parseBroker(broker({
-    "kafka.eventing.knative.dev/bootstrap.servers": "k1:9092,nohost",
-    "kafka.eventing.knative.dev/default.topic.partitions": "0",
-    "kafka.eventing.knative.dev/default.topic.replication.factor": "two",
-    "kafka.eventing.knative.dev/external.topic": "bad topic",
-  }));
+  const { errors } = parseBroker(
+    broker({
+      "kafka.eventing.knative.dev/bootstrap.servers": "k1:9092,nohost",
+      "kafka.eventing.knative.dev/default.topic.partitions": "0",
+      "kafka.eventing.knative.dev/default.topic.replication.factor": "two",
+      "kafka.eventing.knative.dev/external.topic": "bad topic",
+    }),
+    [validateKafkaBroker],
+  );
   assertEquals(errors.map((e) => e.path), [
     "metadata.annotations[kafka.eventing.knative.dev/bootstrap.servers]",
     "metadata.annotations[kafka.eventing.knative.dev/default.topic.partitions]",
@@ -95,7 +99,7 @@ Deno.test("Kafka annotations on a broker of another class are not checked", () =
     "eventing.knative.dev/broker.class": "MTChannelBasedBroker",
     "kafka.eventing.knative.dev/default.topic.partitions": "many",
   });
-  assertEquals(parseBroker(doc).errors, []);
+  assertEquals(parseBroker(doc, [validateKafkaBroker]).errors, []);
 });
 
 Deno.test("a trigger delivers unordered unless its delivery.order annotation says ordered", () => {
@@ -109,7 +113,10 @@ Deno.test("a trigger delivers unordered unless its delivery.order annotation say
 });
 
 Deno.test("a trigger whose delivery.order is neither ordered nor unordered is refused", () => {
-  const { errors } = parseTrigger(trigger({ "kafka.eventing.knative.dev/delivery.order": "sorted" }));
+  const { errors } = parseTrigger(
+    trigger({ "kafka.eventing.knative.dev/delivery.order": "sorted" }),
+    [validateKafkaTrigger],
+  );
   assertEquals(errors.map((e) => e.path), [
     "metadata.annotations[kafka.eventing.knative.dev/delivery.order]",
   ]);
