@@ -104,9 +104,10 @@ Deno.test("a deno.lock is honoured: a lock whose integrity does not match fails,
   }
 });
 
-/** Modules Deno has compiled code cached for, in the pool hosts' DENO_DIR. */
+/** Modules Deno has compiled code cached for, in the pool hosts' DENO_DIR (the platform's, or its default). */
 function codeCached(platform: Platform): string[] {
-  const db = new DatabaseSync(`${platform.state}/deno-cache/v8_code_cache_v2`, { readOnly: true });
+  const denoDir = Deno.env.get("DENO_DIR") ?? `${platform.state}/deno-cache`;
+  const db = new DatabaseSync(`${denoDir}/v8_code_cache_v2`, { readOnly: true });
   try {
     return db.prepare("SELECT specifier FROM codecache").all().map((r) => String(r.specifier));
   } finally {
