@@ -36,7 +36,7 @@ import { writeHelloVariant } from "./hello_variant.ts";
 import { type RevisionColdStart, revisionColdStart } from "./revision_cold_start.ts";
 import { workerColdStartMs } from "./worker_cold_start.ts";
 import {
-  coldStartFromZero,
+  coldStartsFromZero,
   type FromZero,
   SCALE_TO_ZERO_ENV,
   scaleToZeroCapability,
@@ -143,22 +143,15 @@ async function run(): Promise<BenchResults> {
   let fromZeroNpm: FromZero = fromZero;
   if (capability.supported) {
     const rounds = Math.max(1, Math.round(samples / 10));
-    log(`cold start from zero: 10 services × ${rounds} round(s)`);
-    fromZero = await coldStartFromZero(platform.platform, {
-      services: 10,
-      rounds,
-      spacingMs: 600,
-      workDir: variants,
-    }).catch((err) => ({ measured: false, why: `failed: ${(err as Error).message}` }));
-    log(`cold start from zero of a Hono app from npm: 10 services × ${rounds} round(s)`);
-    fromZeroNpm = await coldStartFromZero(platform.platform, {
-      services: 10,
-      rounds,
-      spacingMs: 600,
-      workDir: variants,
-      variant: writeNpmHelloVariant,
-      prefix: "zero-npm",
-    }).catch((err) => ({ measured: false, why: `failed: ${(err as Error).message}` }));
+    log(`cold start from zero, hello and a Hono app from npm in turn: 2 × 10 services × ${rounds} round(s)`);
+    [fromZero, fromZeroNpm] = await coldStartsFromZero(
+      platform.platform,
+      { services: 10, rounds, spacingMs: 600, workDir: variants },
+      [{ prefix: "zero" }, { prefix: "zero-npm", variant: writeNpmHelloVariant }],
+    ).catch((err) => {
+      const failed: FromZero = { measured: false, why: `failed: ${(err as Error).message}` };
+      return [failed, failed];
+    });
   }
 
   // 3. Memory.

@@ -44,6 +44,12 @@ export interface FromZeroOptions {
   prefix?: string;
 }
 
+/** One kind of function measured beside others: its services are `{prefix}-{i}`. */
+export interface FromZeroSet {
+  prefix: string;
+  variant?: (parent: string, label: string) => Promise<HelloVariant>;
+}
+
 export type FromZero = { measured: true; samplesMs: number[]; note: string } | {
   measured: false;
   why: string;
@@ -73,58 +79,79 @@ async function allAtZero(platform: Platform, revisions: string[], timeoutMs: num
 }
 
 export async function coldStartFromZero(platform: Platform, opts: FromZeroOptions): Promise<FromZero> {
-  const names = Array.from({ length: opts.services }, (_, i) => `${opts.prefix ?? "zero"}-${i}`);
-  const writeVariant = opts.variant ?? writeHelloVariant;
-  const greetings: string[] = [];
-  const revisions: string[] = [];
+  const [only] = await coldStartsFromZero(platform, opts, [{
+    prefix: opts.prefix ?? "zero",
+    variant: opts.variant,
+  }]);
+  return only;
+}
+
+/**
+ * Several kinds of function measured side by side: each round calls service i of every set in turn,
+ * so a machine that gets busier or quieter during the run weighs on all of them alike.
+ */
+export async function coldStartsFromZero(
+  platform: Platform,
+  opts: Omit<FromZeroOptions, "variant" | "prefix">,
+  sets: FromZeroSet[],
+): Promise<FromZero[]> {
+  const services = sets.map((set) =>
+    Array.from(
+      { length: opts.services },
+      (_, i) => ({ set, name: `${set.prefix}-${i}`, greeting: "", rev: "" }),
+    )
+  );
+  const all = services.flat();
+  const failed = (why: string) => sets.map((): FromZero => ({ measured: false, why }));
   try {
-    for (const name of names) {
-      const variant = await writeVariant(opts.workDir, name);
-      greetings.push(variant.greeting);
+    for (const s of all) {
+      const variant = await (s.set.variant ?? writeHelloVariant)(opts.workDir, s.name);
+      s.greeting = variant.greeting;
       const image = await platform.uploadBundle(variant.dir);
       await platform.putService(
-        serviceDoc(name, image, { annotations: { "autoscaling.knative.dev/window": "6s" } }),
+        serviceDoc(s.name, image, { annotations: { "autoscaling.knative.dev/window": "6s" } }),
       );
     }
-    for (const name of names) {
-      const svc = await platform.settled(name, "default", 120_000);
+    for (const s of all) {
+      const svc = await platform.settled(s.name, "default", 120_000);
       const rev = svc.status?.latestReadyRevisionName;
       if (!rev) {
         const ready = svc.status?.conditions?.find((c) => c.type === "Ready");
-        return {
-          measured: false,
-          why: `${name} did not become ready: ${ready?.reason} ${ready?.message ?? ""}`,
-        };
+        return failed(`${s.name} did not become ready: ${ready?.reason} ${ready?.message ?? ""}`);
       }
-      revisions.push(rev);
+      s.rev = rev;
     }
-    const samples: number[] = [];
+    const samples = sets.map((): number[] => []);
     for (let round = 0; round < opts.rounds; round++) {
-      if (!await allAtZero(platform, revisions, 30_000)) {
-        return { measured: false, why: "the revisions did not reach zero within 30 s of going idle" };
+      if (!await allAtZero(platform, all.map((s) => s.rev), 30_000)) {
+        return failed("the revisions did not reach zero within 30 s of going idle");
       }
-      for (let i = 0; i < names.length; i++) {
-        const host = `${names[i]}.default.localhost:${platform.port}`;
-        const t0 = performance.now();
-        const res = await hostFetch(platform.port, host, "/");
-        const body = await res.text();
-        const ms = performance.now() - t0;
-        if (res.status !== 200 || !body.startsWith(greetings[i])) {
-          return { measured: false, why: `a request at zero got ${res.status}: ${body.slice(0, 120)}` };
+      for (let i = 0; i < opts.services; i++) {
+        for (const [k, list] of services.entries()) {
+          const s = list[i];
+          const host = `${s.name}.default.localhost:${platform.port}`;
+          const t0 = performance.now();
+          const res = await hostFetch(platform.port, host, "/");
+          const body = await res.text();
+          const ms = performance.now() - t0;
+          if (res.status !== 200 || !body.startsWith(s.greeting)) {
+            return failed(`a request at zero to ${s.name} got ${res.status}: ${body.slice(0, 120)}`);
+          }
+          samples[k].push(ms);
+          await sleep(opts.spacingMs);
         }
-        samples.push(ms);
-        await sleep(opts.spacingMs);
       }
     }
-    return {
+    const beside = sets.length > 1 ? `, interleaved with ${sets.map((s) => s.prefix).join(", ")}` : "";
+    return samples.map((samplesMs) => ({
       measured: true,
-      samplesMs: samples,
+      samplesMs,
       note: `${opts.services} services × ${opts.rounds} rounds, ${opts.spacingMs} ms apart, ` +
-        `window 6s + grace 1s; new connection per request`,
-    };
+        `window 6s + grace 1s; new connection per request${beside}`,
+    }));
   } finally {
-    for (const name of names) {
-      const res = await platform.admin(`${SERVICES}/${name}`, { method: "DELETE" }).catch(() => undefined);
+    for (const s of all) {
+      const res = await platform.admin(`${SERVICES}/${s.name}`, { method: "DELETE" }).catch(() => undefined);
       await res?.body?.cancel();
     }
   }

@@ -3,7 +3,8 @@
  * fetched once, by the platform, into the bundle; instances start from the bundle alone.
  */
 import assert from "node:assert/strict";
-import { copyDir, FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
+import { DatabaseSync } from "node:sqlite";
+import { copyDir, eventually, FIXTURES, Platform, serviceDoc, tempDir } from "./harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -98,6 +99,81 @@ Deno.test("a deno.lock is honoured: a lock whose integrity does not match fails,
     svc = await platform.settled("locked", "default", 180_000);
     assert.equal(svc.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
     assert.equal(await (await platform.call("locked", "/")).text(), "locked hono");
+  } finally {
+    await platform.stop();
+  }
+});
+
+/** Modules Deno has compiled code cached for, in the pool hosts' DENO_DIR (the platform's, or its default). */
+function codeCached(platform: Platform): string[] {
+  const denoDir = Deno.env.get("DENO_DIR") ?? `${platform.state}/deno-cache`;
+  const db = new DatabaseSync(`${denoDir}/v8_code_cache_v2`, { readOnly: true });
+  try {
+    return db.prepare("SELECT specifier FROM codecache").all().map((r) => String(r.specifier));
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("a bundled function runs from one self-contained module, starts from zero with Deno's caches of it, and its stack traces name its own lines", async () => {
+  const platform = await Platform.start({ env: { DENATIVE_SCALE_TO_ZERO_GRACE_PERIOD: "1s" } });
+  try {
+    const image = await platform.uploadBundle(`${FIXTURES}/npm_throws`);
+    await platform.putService(
+      serviceDoc("npm-throws", image, { annotations: { "autoscaling.knative.dev/window": "6s" } }),
+    );
+    const svc = await platform.settled("npm-throws", "default", 180_000);
+    assert.equal(svc.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
+    assert.equal(await (await platform.call("npm-throws", "/")).text(), "bundled hono in npm-throws-00001");
+
+    // What the revision runs: one module (and its source map) beside the code, importing no package.
+    const bundle = `${platform.state}/bundles/${image.replace(/^.*sha256:/, "")}`;
+    const resolved = await Deno.readTextFile(`${bundle}/.main.resolved.js`);
+    assert.doesNotMatch(resolved, /\bfrom\s*["'](npm:|jsr:|https?:)/);
+    assert.match(resolved, /sourceMappingURL=\.main\.resolved\.js\.map\s*$/);
+    assert.ok((await Deno.stat(`${bundle}/.main.resolved.js.map`)).isFile);
+
+    // Deno's compiled code for it is kept under the bundle's own URL once an instance has loaded it...
+    const canonical = new URL(`file://${bundle}/.main.resolved.js`).href;
+    await eventually(
+      "the module's code cache kept for the bundle",
+      () => Promise.resolve(codeCached(platform).includes(canonical) || undefined),
+    );
+    // ...and the entries of each instance's own slot go with the instance.
+    const rev = "/apis/serving.knative.dev/v1/namespaces/default/revisions/npm-throws-00001";
+    const replicas = async () =>
+      (await platform.adminJson<{ status?: { actualReplicas?: number } }>(rev)).status?.actualReplicas;
+    await eventually("npm-throws at zero", async () => (await replicas()) === 0 || undefined, 60_000, 250);
+    await eventually(
+      "no slot's entries left",
+      () => Promise.resolve(!codeCached(platform).some((s) => s.includes("/slots/")) || undefined),
+    );
+
+    // From zero, the next instance loads it with those caches and answers.
+    assert.equal(await (await platform.call("npm-throws", "/")).text(), "bundled hono in npm-throws-00001");
+    const failed = await platform.call("npm-throws", "/fail");
+    assert.equal(failed.status, 500);
+    await failed.body?.cancel();
+    const logged = await eventually("the stack trace in the revision's log", async () => {
+      const res = await platform.admin("/logs/namespaces/default/services/npm-throws");
+      const text = await res.text();
+      return text.includes("thrown-in-npm-throws") ? text : undefined;
+    });
+    // The throw is on line 7 of the function's main.ts, not somewhere in the bundled module.
+    assert.match(logged, /main\.ts:7:\d+/);
+    assert.doesNotMatch(logged, /\.main\.resolved\.js:\d+/);
+  } finally {
+    await platform.stop();
+  }
+});
+
+Deno.test("a function that cannot be bundled fails its revision with the bundler's message naming the line", async () => {
+  const platform = await Platform.start({ functions: { "npm-broken": `${FIXTURES}/npm_broken` } });
+  try {
+    const svc = await platform.settled("npm-broken", "default", 180_000);
+    const ready = svc.status?.conditions?.find((c) => c.type === "Ready");
+    assert.equal(ready?.status, "False");
+    assert.match(ready?.message ?? "", /Expression expected.*main\.ts:5:/);
   } finally {
     await platform.stop();
   }

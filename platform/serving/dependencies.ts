@@ -13,6 +13,8 @@ import { RevisionNotRunnable } from "./revision_not_runnable.ts";
 
 /** The stored result of resolving a bundle's dependencies, beside its entry. */
 export const RESOLVED_ENTRY = ".main.resolved.js";
+/** Its source map: stack traces point at the function's own files and the packages' (read only for those). */
+export const RESOLVED_MAP = `${RESOLVED_ENTRY}.map`;
 export const DEPENDENCIES_FAILED = "DependenciesFailed";
 const CONFIG_FILES = ["deno.json", "deno.jsonc", "package.json", "deno.lock"];
 const SOURCE = /\.(ts|tsx|js|jsx|mjs|mts)$/;
@@ -83,20 +85,22 @@ export async function resolvedEntry(bundleDir: string, entry: string, opts: Reso
       ...(config.length === 0 && !has("package.json") ? ["--no-config"] : config),
       ...(has("deno.lock") ? ["--lock=deno.lock", "--frozen"] : ["--no-lock"]),
       ...(has("package.json") ? ["--node-modules-dir=auto"] : []),
+      "--sourcemap=linked",
       entry,
       "--output",
       `${work}/${RESOLVED_ENTRY}`,
     ];
-    const child = new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: work,
-      env: { DENO_DIR: opts.cacheDir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS),
-    });
-    const out = await child.output();
+    const out = await oneAtATime(() =>
+      new Deno.Command(Deno.execPath(), {
+        args,
+        cwd: work,
+        env: { DENO_DIR: opts.cacheDir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(RESOLVE_TIMEOUT_MS),
+      }).output()
+    );
     if (!out.success) {
       throw new RevisionNotRunnable(
         DEPENDENCIES_FAILED,
@@ -105,14 +109,53 @@ export async function resolvedEntry(bundleDir: string, entry: string, opts: Reso
         }`,
       );
     }
-    // Beside the entry, so `import.meta.url`-relative paths still point into the bundle.
-    const tmp = `${bundleDir}/${RESOLVED_ENTRY}.${crypto.randomUUID()}`;
-    await Deno.copyFile(`${work}/${RESOLVED_ENTRY}`, tmp);
-    await Deno.rename(tmp, `${bundleDir}/${RESOLVED_ENTRY}`);
+    // Beside the entry, so `import.meta.url`-relative paths still point into the bundle; the map
+    // first, so the module is never there without it.
+    const map = await Deno.readTextFile(`${work}/${RESOLVED_MAP}`);
+    await writeAtomically(
+      `${bundleDir}/${RESOLVED_MAP}`,
+      rebaseSourceMap(map, new URL(`file://${work}/`).href),
+    );
+    await writeAtomically(`${bundleDir}/${RESOLVED_ENTRY}`, await Deno.readFile(`${work}/${RESOLVED_ENTRY}`));
     return RESOLVED_ENTRY;
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * A source map made in the scratch directory `workUrl`, for the bundle directory: the function's
+ * own files stay relative (they are beside the module in every slot it is loaded from), packages
+ * become absolute URLs into the dependency cache (relative to the scratch directory they would
+ * point nowhere once the module is loaded from a slot).
+ */
+export function rebaseSourceMap(map: string, workUrl: string): string {
+  const parsed = JSON.parse(map) as { sources?: string[]; sourceRoot?: string };
+  const root = new URL(parsed.sourceRoot ?? "", workUrl).href;
+  parsed.sources = (parsed.sources ?? []).map((source) => {
+    const url = new URL(source, root).href;
+    return url.startsWith(workUrl) ? url.slice(workUrl.length) : url;
+  });
+  delete parsed.sourceRoot;
+  return JSON.stringify(parsed);
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array) {
+  const tmp = `${path}.${crypto.randomUUID()}`;
+  if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+  else await Deno.writeFile(tmp, data);
+  await Deno.rename(tmp, path);
+}
+
+/**
+ * `deno bundle` processes sharing a fresh cache race to install the bundler itself (seen: "failed to
+ * copy esbuild binary ... No such file or directory"), so the platform runs one at a time.
+ */
+let bundling: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const turn = bundling.then(run);
+  bundling = turn.catch(() => {});
+  return turn;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { needsResolution, resolverMessage } from "./dependencies.ts";
+import { needsResolution, rebaseSourceMap, resolverMessage } from "./dependencies.ts";
 
 const file = (path: string, text = "") => ({ path, text: () => text });
 
@@ -32,4 +32,28 @@ Deno.test("resolverMessage() keeps the resolver's words and drops colours, downl
     resolverMessage(stderr),
     "error: Could not find constraint 'nope@1' in the list of packages. at file:///tmp/main.ts:1:14",
   );
+});
+
+Deno.test("rebaseSourceMap() keeps the function's own files relative and points packages into the cache", () => {
+  const map = JSON.stringify({
+    version: 3,
+    sources: [
+      "main.ts",
+      "lib/util.ts",
+      "../../state/bundles/.dependencies/npm/registry.npmjs.org/hono/4.1.0/dist/a.js",
+    ],
+    mappings: "AAAA",
+  });
+  const rebased = JSON.parse(rebaseSourceMap(map, "file:///tmp/scratch/work-1/"));
+  assert.deepEqual(rebased.sources, [
+    "main.ts",
+    "lib/util.ts",
+    "file:///tmp/state/bundles/.dependencies/npm/registry.npmjs.org/hono/4.1.0/dist/a.js",
+  ]);
+  assert.equal(rebased.mappings, "AAAA");
+  const rooted = JSON.parse(
+    rebaseSourceMap(JSON.stringify({ sources: ["main.ts"], sourceRoot: "src/" }), "file:///w/"),
+  );
+  assert.deepEqual(rooted.sources, ["src/main.ts"]);
+  assert.equal(rooted.sourceRoot, undefined);
 });

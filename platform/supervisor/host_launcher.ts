@@ -13,6 +13,7 @@ import { materializeVolumes, removeVolumes } from "./runtime_volumes.ts";
 import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instance_set.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 import type { CapturedLog } from "../../runtime/log_capture.ts";
+import type { SlotCodeCache } from "./slot_code_cache.ts";
 
 /** How long a dropped link waits for news of its host's death before it counts as the isolate's own, ms. */
 const LINK_LOSS_GRACE_MS = 250;
@@ -32,7 +33,12 @@ export interface HostLauncherOptions {
   startTimeoutMs: number;
   /** A line an instance's function printed. */
   onLog?: (instance: number, log: CapturedLog) => void;
+  /** Deno's caches of the revision's code, carried from slot to slot (see slot_code_cache.ts). */
+  codeCache?: SlotCodeCache;
 }
+
+/** How long after an instance is ready its slot's code caches are kept for the next one, ms (off the request path). */
+const KEEP_CODE_CACHE_AFTER_MS = 500;
 
 export class HostLauncher implements InstanceLauncher {
   readonly #key: string;
@@ -50,6 +56,7 @@ export class HostLauncher implements InstanceLauncher {
       hostGone: events.hostGone,
     });
     const slot = host.claimSlot();
+    const codeCache = this.opts.codeCache;
     try {
       await Deno.symlink(spec.bundleDir, slot);
     } catch (err) {
@@ -70,8 +77,10 @@ export class HostLauncher implements InstanceLauncher {
       removeVolumes(slot);
       throw new Error("its pool host went away while the code was being linked");
     }
+    codeCache?.prime(spec.bundleDir, slot);
     let link: InstanceLink | undefined;
     let stopped = false;
+    let keepTimer: ReturnType<typeof setTimeout> | undefined;
     const handle: InstanceHandle = {
       hostPid: host.pid,
       get link() {
@@ -83,6 +92,11 @@ export class HostLauncher implements InstanceLauncher {
         stopped = true;
         if (!host.gone) host.send(FrameType.StopInstance, id);
         link?.close();
+        if (keepTimer !== undefined) {
+          clearTimeout(keepTimer);
+          codeCache?.keep(spec.bundleDir, slot);
+        }
+        codeCache?.forget(slot);
         Deno.remove(slot).catch(() => {});
         // An emptyDir lives as long as its instance.
         removeVolumes(slot);
@@ -96,6 +110,9 @@ export class HostLauncher implements InstanceLauncher {
         frame: (f) => {
           switch (f.type) {
             case FrameType.InstanceReady:
+              if (codeCache) {
+                keepTimer = setTimeout(() => codeCache.keep(spec.bundleDir, slot), KEEP_CODE_CACHE_AFTER_MS);
+              }
               return events.ready();
             case FrameType.InstanceFailed:
               return events.failed(parseJson<{ error: string }>(f.payload).error);

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.ts";
 import type { CapturedLog } from "../../runtime/log_capture.ts";
 import type { RequestDone } from "./revision_pool.ts";
+import { SlotCodeCache } from "./slot_code_cache.ts";
 
 /** Where what instances print and how their requests went are kept (see platform/logs/). */
 export interface InstanceLogSink {
@@ -37,9 +38,14 @@ export class Supervisor {
   #nextInstanceId = 1;
   readonly hosts: HostPool<HostProcess>;
   readonly limits: typeof INSTANCE_DEFAULTS;
+  /** Deno's caches of revisions' code, carried from one instance's slot to the next. */
+  readonly #codeCache: SlotCodeCache | undefined;
 
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
+    this.#codeCache = opts.denoDir
+      ? new SlotCodeCache(opts.denoDir, opts.log.child("code-cache"))
+      : undefined;
     this.hosts = new HostPool({
       spawn: (events, maxHeapMb, allowNet) => this.#spawn(events, maxHeapMb, allowNet),
       sharing: opts.hostSharing ?? SERVE_DEFAULTS.hostSharing,
@@ -102,6 +108,7 @@ export class Supervisor {
         spec,
         startTimeoutMs: this.limits.instanceStartTimeoutMs,
         onLog: (instance, log) => this.opts.logs?.printed(spec, instance, log),
+        codeCache: this.#codeCache,
       });
       pool = new RevisionPool(spec, {
         launcher,
@@ -131,6 +138,7 @@ export class Supervisor {
     await Promise.all([...this.#pools.values()].map((p) => p.stop(graceMs)));
     this.#pools.clear();
     this.hosts.stop();
+    this.#codeCache?.close();
     await this.listener.close();
   }
 }
