@@ -211,6 +211,12 @@ export class RequestRelay {
 
 /** The host and scheme the caller used, as Knative's ingress reports them (X-Forwarded-Host, -Proto). */
 function forwardedFrom(request: Request): ForwardedFrom {
-  const url = new URL(request.url);
-  return { host: request.headers.get("host") ?? url.host, proto: url.protocol.slice(0, -1) };
+  // Read off the URL's text: parsing it was a visible cost per request.
+  const url = request.url;
+  const colon = url.indexOf(":");
+  const host = request.headers.get("host");
+  if (host !== null) return { host, proto: url.slice(0, colon) };
+  const start = colon + 3;
+  const end = url.indexOf("/", start);
+  return { host: end < 0 ? url.slice(start) : url.slice(start, end), proto: url.slice(0, colon) };
 }
