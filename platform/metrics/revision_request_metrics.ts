@@ -2,7 +2,7 @@
  * Request metrics under Knative's names (queue-proxy and activator), so Knative's Grafana dashboards
  * read Denative's /metrics: `revision_request_count` and `revision_request_latencies` (every request
  * a revision's pool answered), `revision_app_request_count` / `revision_app_request_latencies` (those an
- * instance served) and `activator_request_count` (those held by the activator), with Knative's labels.
+ * instance served) and `activator_request_count` (those that went through the activator), with Knative's labels.
  * Fed by the supervisor's RequestDone reports.
  */
 import { Histogram } from "../api/histogram.ts";
@@ -83,7 +83,7 @@ export class RevisionRequestMetrics {
       this.#appCount.at(codeKey, code).n++;
       this.#appLatency.at(revKey, base).observe(done.durationMs - done.waitMs);
     }
-    if (done.waitMs > 0) this.#activatorCount.at(codeKey, code).n++;
+    if (done.viaActivator) this.#activatorCount.at(codeKey, code).n++;
   }
 
   render(): string {
@@ -118,7 +118,7 @@ export class RevisionRequestMetrics {
     );
     counter(
       "activator_request_count",
-      "Requests the activator held until an instance had room",
+      "Requests that went through the activator (held, or admitted while it was in the path)",
       this.#activatorCount,
     );
     return lines.join("\n") + "\n";

@@ -67,6 +67,8 @@ export interface RequestDone {
   instance?: number;
   /** It waited for an instance to start from zero. */
   coldStart: boolean;
+  /** It went through the activator: held, or admitted while the activator was in the path. */
+  viaActivator: boolean;
   /** When the instance that served it began starting (clock ms), for the cold start's trace. */
   instanceStartedAt?: number;
 }
@@ -93,6 +95,8 @@ export class RevisionPool implements RevisionBackend {
   #coldSince: number | null = null;
   #firstStart: ((error?: string) => void)[] = [];
   #stopped = false;
+  /** Until the autoscaler first decides, as in Knative (the activator starts in the path). */
+  #activatorInPath = true;
   readonly #sockets: WebSocketDeps;
 
   constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
@@ -174,6 +178,26 @@ export class RevisionPool implements RevisionBackend {
     return this.#activator.held;
   }
 
+  /**
+   * Whether the activator is in the request path, as the autoscaler decides from Knative's
+   * target-burst-capacity (see activator_path.ts). In the path, every request is admitted through
+   * it, behind the ones it holds, and counts as activator traffic; out of it, a request takes a free
+   * instance slot directly. At zero, or with no slot free, the activator holds requests either way:
+   * an instance has no queue of its own here (the activator's queue is queue-proxy's too).
+   */
+  get activatorInPath(): boolean {
+    return this.#activatorInPath || this.readyCount === 0;
+  }
+
+  /** The autoscaler's decision; `why` goes to the log when it changes. */
+  setActivatorInPath(inPath: boolean, why: string) {
+    if (inPath === this.#activatorInPath) return;
+    this.#activatorInPath = inPath;
+    this.deps.log.info(
+      `${this.spec.revision}: the activator ${inPath ? "enters" : "leaves"} the path: ${why}`,
+    );
+  }
+
   /** What the activator sees, for the autoscaler: instances live and starting, requests held. */
   demand(): { live: number; starting: number; held: number } {
     return {
@@ -217,9 +241,11 @@ export class RevisionPool implements RevisionBackend {
     }
     const start = this.deps.clock.now();
     this.meter.enter();
-    // With room on an instance the request goes straight there; only the rest waits in the activator.
-    const instance = this.#instances.pick();
-    if (instance) return this.#forward(instance, request, url, start, clientIp, 0, false);
+    // With room on an instance the request goes straight there (in the activator's path, only when
+    // it holds nothing: no overtaking); the rest waits in the activator.
+    const viaActivator = this.#activatorInPath;
+    const instance = viaActivator && this.#activator.held > 0 ? undefined : this.#instances.pick();
+    if (instance) return this.#forward(instance, request, url, start, clientIp, 0, false, viaActivator);
     return this.#held(request, url, start, clientIp);
   }
 
@@ -229,10 +255,10 @@ export class RevisionPool implements RevisionBackend {
     const waitMs = this.deps.clock.now() - start;
     if (got instanceof Response) {
       this.meter.leave();
-      this.#requestDone(request, url, start, waitMs, coldStart, got.status);
+      this.#requestDone(request, url, start, waitMs, coldStart, true, got.status);
       return got;
     }
-    return this.#forward(got, request, url, start, clientIp, waitMs, coldStart);
+    return this.#forward(got, request, url, start, clientIp, waitMs, coldStart, true);
   }
 
   #requestDone(
@@ -241,6 +267,7 @@ export class RevisionPool implements RevisionBackend {
     start: number,
     waitMs: number,
     coldStart: boolean,
+    viaActivator: boolean,
     status: number,
     instance?: Instance,
   ) {
@@ -249,6 +276,7 @@ export class RevisionPool implements RevisionBackend {
       start,
       waitMs,
       coldStart,
+      viaActivator,
       method: request.method,
       url,
       status,
@@ -304,6 +332,7 @@ export class RevisionPool implements RevisionBackend {
     clientIp: string | undefined,
     waitMs: number,
     coldStart: boolean,
+    viaActivator: boolean,
   ): Promise<Response> {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
@@ -312,7 +341,7 @@ export class RevisionPool implements RevisionBackend {
       this.#relays.delete(r.id);
       this.#timeouts.delete(entry);
       this.meter.leave();
-      this.#requestDone(request, url, startedAt, waitMs, coldStart, r.status, instance);
+      this.#requestDone(request, url, startedAt, waitMs, coldStart, viaActivator, r.status, instance);
       this.#instances.release(instance);
       this.#activator.drain();
     }, this.#sockets);
