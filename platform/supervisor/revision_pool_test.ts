@@ -29,8 +29,8 @@ class FakeLauncher implements InstanceLauncher {
       link: {
         gone: false,
         send() {},
-        sendFrames(frames: Bytes) {
-          forEachFrame(frames, (type, stream, payload) => {
+        sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array) {
+          forEachFrame(headFrame(type, stream, text, body), (type, stream, payload) => {
             if (type !== FrameType.RequestHead || inst.silent) return;
             const { head } = decodeRequestHead(payload);
             const text = responseHeadText(200, "", new Headers(), "inline");
