@@ -4,7 +4,6 @@ import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instanc
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { Logger } from "../log.ts";
 import {
-  type Bytes,
   decodeRequestHead,
   forEachFrame,
   FrameType,
