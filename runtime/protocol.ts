@@ -268,7 +268,7 @@ export class FrameWriter {
 
 /** A batch buffer starts this large, and one grown past MAX_KEPT_BUFFER is not kept. */
 const MIN_BATCH_BUFFER = 8 * 1024;
-const MAX_KEPT_BUFFER = 256 * 1024;
+const MAX_KEPT_BUFFER = 32 * 1024;
 
 export const EMPTY = new Uint8Array(0);
 

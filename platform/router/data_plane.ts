@@ -203,7 +203,14 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
     if (!guard) return forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr);
     const refused = guard.admit(request);
     if (refused) return refused;
-    return forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr).then(
+    let answer: Promise<Response>;
+    try {
+      answer = forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr);
+    } catch (err) {
+      guard.done();
+      throw err;
+    }
+    return answer.then(
       (response) => {
         guard.done();
         return response;
