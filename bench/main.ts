@@ -18,8 +18,9 @@
  * starts stays on 127.0.0.1 and is stopped at the end, on error and on Ctrl-C.
  * Knobs (for quicker runs while developing): BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAMPLES, BENCH_LOADGEN=deno,
  * BENCH_FLOOR=0 (skips the relay floors: reference servers for the least process isolation costs),
- * BENCH_ONLY=density (runs only step 6), BENCH_ONLY=sources (runs only steps 5 and 7: each source beside
- * its bare client), BENCH_ONLY=cluster (runs only step 8; BENCH_CLUSTER_EVENTS, 20,000).
+ * BENCH_ONLY=density (runs only step 6), BENCH_ONLY=throughput (runs only step 1 and prints its targets),
+ * BENCH_ONLY=sources (runs only steps 5 and 7: each source beside its bare client), BENCH_ONLY=cluster (runs
+ * only step 8; BENCH_CLUSTER_EVENTS, 20,000).
  */
 import { EXAMPLES } from "../test/harness.ts";
 import { interrupted, onStop, stopAll, stopAllOnSignals } from "./child_processes.ts";
@@ -29,7 +30,8 @@ import { startPlatformHello } from "./platform_hello.ts";
 import { writeNpmHelloVariant } from "./npm_hello_variant.ts";
 import { startBareHello } from "./bare_hello.ts";
 import { startWorkerdHello } from "./workerd_hello.ts";
-import { type RelayHop, startRelayFloor } from "./relay_floor.ts";
+import { RELAY_FLOOR_NAMES, type RelayHop, startRelayFloor } from "./relay_floor.ts";
+import { renderThroughputTargets } from "./throughput_targets.ts";
 import type { HelloServer } from "./hello_server.ts";
 import { measureThroughput, pairedRatio, type ThroughputOptions } from "./throughput.ts";
 import { writeHelloVariant } from "./hello_variant.ts";
@@ -239,6 +241,30 @@ async function run(): Promise<BenchResults> {
   };
 }
 
+/** Step 1 alone: the platform beside the relay floors and workerd, and its targets against them. */
+async function runThroughputOnly(): Promise<string> {
+  const load = await chooseLoadGenerator(log);
+  const platform = await startPlatformHello();
+  const servers: HelloServer[] = [platform];
+  const workerd = await startWorkerdHello();
+  if (workerd.ok) servers.push(workerd.server);
+  else log(`workerd: not available (${workerd.reason})`);
+  if (Deno.env.get("BENCH_FLOOR") !== "0") {
+    for (const hop of ["process", "worker"] as RelayHop[]) servers.push(await startRelayFloor(hop));
+  }
+  const rows = await measureThroughput(servers, load, {
+    rounds: envNumber("BENCH_ROUNDS", 3),
+    seconds: envNumber("BENCH_SECONDS", 5),
+    warmupSeconds: 1,
+    connections: 32,
+  }, log);
+  for (const s of servers) await s.stop();
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  await Deno.writeTextFile(`${OUT_DIR}throughput.json`, JSON.stringify(rows, null, 2) + "\n");
+  const floor = rows.find((r) => r.name === RELAY_FLOOR_NAMES.worker);
+  return renderThroughputTargets(rows[0], floor, workerd.ok ? rows[1] : undefined, rows);
+}
+
 /** Step 6: the platform's proportional memory per Service with shared and with per-revision hosts. */
 async function runDensity() {
   const services = envNumber("BENCH_DENSITY_SERVICES", 50);
@@ -298,6 +324,17 @@ if (Deno.env.get("BENCH_ONLY") === "density") {
     JSON.stringify({ density, floor: densityFloor }, null, 2) + "\n",
   );
   console.log(renderDensity(density, densityFloor));
+  Deno.exit(0);
+}
+if (Deno.env.get("BENCH_ONLY") === "throughput") {
+  try {
+    console.log(await runThroughputOnly());
+  } catch (err) {
+    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+    await stopAll(5_000);
+    Deno.exit(1);
+  }
+  await stopAll();
   Deno.exit(0);
 }
 let broker: BrokerBench | undefined;

@@ -2,6 +2,8 @@
 import type { BenchResults } from "./results.ts";
 import type { ThroughputRow } from "./throughput.ts";
 import { percentile } from "./stats.ts";
+import { FLOOR_TARGET, targetRatio, WORKERD_TARGET } from "./throughput_targets.ts";
+import { RELAY_FLOOR_NAMES } from "./relay_floor.ts";
 
 const NA = "—";
 
@@ -122,6 +124,20 @@ export function renderReport(r: BenchResults): string {
       NA,
       `${num(f.ratioToBare, 2)}× (paired ${num(f.pairedRatioToBare, 2)}×)`,
       "",
+    );
+  }
+  // Issue 10's targets, against references measured in this run (per-round ratios: median, range).
+  const floor = floors.find((f) => f.name === RELAY_FLOOR_NAMES.worker);
+  for (const [ref, target] of [[floor, FLOOR_TARGET], [w, WORKERD_TARGET]] as const) {
+    if (!ref) continue;
+    const r = targetRatio(t.platform, ref, target);
+    row(
+      `Denative ÷ ${r.reference}, req/s (per round: median, range)`,
+      `${num(r.paired, 2)}× (${num(r.min, 2)}–${num(r.max, 2)}×)`,
+      "",
+      "",
+      "",
+      `≥ ${target}× — ${met(r.met)}`,
     );
   }
   const cold = `(${c.samples} samples; bare = new Worker + import + first response)`;

@@ -202,7 +202,7 @@ async function serve(id: number, payload: Bytes) {
   if (whole !== undefined) {
     inFlight.delete(id);
     const text = responseHeadText(response.status, response.statusText, response.headers, "inline");
-    out.writeFrames(headFrame(FrameType.Response, id, text, whole));
+    out.writeHead(FrameType.Response, id, text, whole);
     return;
   }
   let prepared;
@@ -216,10 +216,10 @@ async function serve(id: number, payload: Bytes) {
   const text = responseHeadText(response.status, response.statusText, response.headers, prepared.mode);
   if (!prepared.rest) {
     inFlight.delete(id);
-    out.writeFrames(headFrame(FrameType.Response, id, text, prepared.inline));
+    out.writeHead(FrameType.Response, id, text, prepared.inline);
     return;
   }
-  out.writeFrames(headFrame(FrameType.ResponseHead, id, text));
+  out.writeHead(FrameType.ResponseHead, id, text);
   state.gate = new CreditGate();
   await pumpBody(prepared.rest, state.gate, {
     chunk: (bytes) => post(FrameType.Body, id, bytes),

@@ -150,46 +150,113 @@ export class FrameReader {
  * Coalesces frames written in the same event-loop turn into one socket write, and keeps writes in
  * order. Each incoming request runs in its own macrotask, so waiting for a microtask would batch
  * nothing; `setImmediate` lets every request handled in this turn add its frames first.
+ * Frames are encoded straight into the batch's buffer, and the buffer of the write under way is
+ * reused for the batch after it: no allocation per frame or per batch (allocating and collecting
+ * ArrayBuffers was a visible share of the CPU per request).
  * `write` resolves when the bytes were handed to the kernel, which is how socket backpressure
  * reaches a body sender.
  */
 export class FrameWriter {
-  #pending: Bytes[] = [];
-  #pendingBytes = 0;
+  #buf: Bytes = EMPTY;
+  #view = new DataView(EMPTY.buffer);
+  #len = 0;
+  /** The buffer of the write under way, once it is done: the next batch's. */
+  #spare: Bytes | null = null;
   #flushing: Promise<void> | null = null;
   #closed = false;
 
   constructor(private readonly sink: { write(p: Bytes): Promise<number> }) {}
 
   write(type: FrameType, stream: number, payload: Bytes = EMPTY): Promise<void> {
-    return this.writeFrames(encodeFrame(type, stream, payload));
+    if (this.#closed) return Promise.resolve();
+    const at = this.#reserve(HEADER + payload.byteLength);
+    this.#header(at, type, stream, 5 + payload.byteLength);
+    this.#buf.set(payload, at + HEADER);
+    this.#len = at + HEADER + payload.byteLength;
+    return this.#schedule();
   }
 
-  /** Bytes that already hold whole frames (from `headFrame`, or a batch relayed as it came). */
-  writeFrames(frame: Bytes): Promise<void> {
+  /** Bytes that already hold whole frames (a batch relayed as it came). */
+  writeFrames(frames: Bytes): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#pending.push(frame);
-    this.#pendingBytes += frame.byteLength;
-    if (!this.#flushing) this.#flushing = this.#flush();
-    return this.#flushing;
+    const at = this.#reserve(frames.byteLength);
+    this.#buf.set(frames, at);
+    this.#len = at + frames.byteLength;
+    return this.#schedule();
+  }
+
+  /** A head frame, encoded in place: frame header | u32 text length | text | body (see `headFrame`). */
+  writeHead(type: FrameType, stream: number, text: string, body?: Uint8Array | string): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const bodyMax = body === undefined ? 0 : typeof body === "string" ? body.length * 3 : body.byteLength;
+    const at = this.#reserve(HEADER + 4 + text.length * 3 + bodyMax);
+    const buf = this.#buf;
+    const textAt = at + HEADER + 4;
+    const textLen = encoder.encodeInto(text, buf.subarray(textAt)).written;
+    let end = textAt + textLen;
+    if (typeof body === "string") end += encoder.encodeInto(body, buf.subarray(end)).written;
+    else if (body) {
+      buf.set(body, end);
+      end += body.byteLength;
+    }
+    this.#header(at, type, stream, end - at - 4);
+    this.#view.setUint32(at + HEADER, textLen);
+    this.#len = end;
+    return this.#schedule();
   }
 
   close() {
     this.#closed = true;
-    this.#pending = [];
+    this.#len = 0;
+    this.#buf = EMPTY;
+    this.#spare = null;
+  }
+
+  #header(at: number, type: FrameType, stream: number, size: number) {
+    this.#view.setUint32(at, size);
+    this.#view.setUint8(at + 4, type);
+    this.#view.setUint32(at + 5, stream);
+  }
+
+  /** Room for `n` more bytes in the batch; where they go. */
+  #reserve(n: number): number {
+    const need = this.#len + n;
+    if (need <= this.#buf.byteLength) return this.#len;
+    let size = Math.max(this.#buf.byteLength * 2, MIN_BATCH_BUFFER);
+    while (size < need) size *= 2;
+    const spare = this.#spare;
+    const next = spare && spare.byteLength >= need && this.#len === 0 ? spare : new Uint8Array(size);
+    if (next === spare) this.#spare = null;
+    next.set(this.#buf.subarray(0, this.#len));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+    return this.#len;
+  }
+
+  #schedule(): Promise<void> {
+    if (!this.#flushing) this.#flushing = this.#flush();
+    return this.#flushing;
   }
 
   async #flush(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
-      while (this.#pending.length > 0 && !this.#closed) {
-        const batch = this.#pending.length === 1
-          ? this.#pending[0]
-          : concat(this.#pending, this.#pendingBytes);
-        this.#pending = [];
-        this.#pendingBytes = 0;
+      while (this.#len > 0 && !this.#closed) {
+        const full = this.#buf;
+        const batch = full.subarray(0, this.#len);
+        // What is written meanwhile goes to the spare buffer (or a new one).
+        this.#buf = this.#spare ?? EMPTY;
+        this.#view = new DataView(this.#buf.buffer);
+        this.#spare = null;
+        this.#len = 0;
         let off = 0;
         while (off < batch.byteLength) off += await this.sink.write(batch.subarray(off));
+        // A buffer grown for a large body is let go; the usual one is kept for the next batch.
+        if (full.byteLength <= MAX_KEPT_BUFFER && this.#buf !== EMPTY) this.#spare = full;
+        else if (full.byteLength <= MAX_KEPT_BUFFER) {
+          this.#buf = full;
+          this.#view = new DataView(full.buffer);
+        }
       }
     } catch {
       this.#closed = true;
@@ -199,17 +266,11 @@ export class FrameWriter {
   }
 }
 
-export const EMPTY = new Uint8Array(0);
+/** A batch buffer starts this large, and one grown past MAX_KEPT_BUFFER is not kept. */
+const MIN_BATCH_BUFFER = 8 * 1024;
+const MAX_KEPT_BUFFER = 32 * 1024;
 
-function concat(parts: Bytes[], total: number): Bytes {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.byteLength;
-  }
-  return out;
-}
+export const EMPTY = new Uint8Array(0);
 
 /** Header lists travel as pairs so repeated headers (set-cookie) survive. */
 export type HeaderPairs = [string, string][];

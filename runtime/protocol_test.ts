@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
 import {
   type Bytes,
   decodeRequestHead,
@@ -7,6 +7,7 @@ import {
   forEachFrame,
   FrameReader,
   FrameType,
+  FrameWriter,
   headFrame,
   requestHeadText,
   responseHeadText,
@@ -138,4 +139,69 @@ Deno.test("requestHeadText() adds X-Forwarded-Host and -Proto unless a proxy in 
   );
   assertEquals(again.get("x-forwarded-proto"), "https");
   assertEquals(again.get("x-forwarded-host"), "example.com");
+});
+
+/** A sink that takes its time, and reads the bytes only when it is done (as a socket write may). */
+class SlowSink {
+  writes: Uint8Array[] = [];
+  #pending: (() => void)[] = [];
+  write(p: Bytes): Promise<number> {
+    return new Promise((resolve) => {
+      this.#pending.push(() => {
+        this.writes.push(p.slice());
+        resolve(p.byteLength);
+      });
+    });
+  }
+  finishOne() {
+    this.#pending.shift()?.();
+  }
+}
+
+const frames = (bytes: Uint8Array[]) => {
+  const reader = new FrameReader();
+  return bytes.flatMap((b) => reader.push(b.slice() as Bytes)).map((
+    f,
+  ) => [f.type, f.stream, f.payload.length]);
+};
+
+Deno.test("FrameWriter batches one turn's frames in one write and reuses its buffers without mixing them up", async () => {
+  const sink = new SlowSink();
+  const out = new FrameWriter(sink);
+  const turn = () => new Promise((r) => setImmediate(r));
+  out.writeHead(FrameType.RequestHead, 1, "none\nGET\nhttp://x/");
+  out.write(FrameType.Body, 1, new Uint8Array([1, 2, 3]));
+  await turn();
+  // While the first write is under way, the next frames wait for their own.
+  out.writeHead(FrameType.Response, 2, "inline\n200\n", "hello");
+  out.writeFrames(headFrame(FrameType.ResponseHead, 3, "stream\n200\n"));
+  sink.finishOne();
+  await turn();
+  await turn();
+  out.write(FrameType.End, 4);
+  sink.finishOne();
+  for (let i = 0; i < 5; i++) {
+    await turn();
+    sink.finishOne();
+  }
+  assert.deepEqual(frames(sink.writes.slice(0, 1)), [
+    [FrameType.RequestHead, 1, 4 + "none\nGET\nhttp://x/".length],
+    [FrameType.Body, 1, 3],
+  ]);
+  assert.deepEqual(frames(sink.writes.slice(1)), [
+    [FrameType.Response, 2, 4 + "inline\n200\n".length + 5],
+    [FrameType.ResponseHead, 3, 4 + "stream\n200\n".length],
+    [FrameType.End, 4, 0],
+  ]);
+  // writeHead's bytes are headFrame's.
+  const one = new SlowSink();
+  const w = new FrameWriter(one);
+  const done = w.writeHead(FrameType.Response, 7, "inline\n200\nOK\ncontent-type:text/plain", "héllo");
+  await turn();
+  one.finishOne();
+  await done;
+  assert.deepEqual(
+    one.writes[0],
+    headFrame(FrameType.Response, 7, "inline\n200\nOK\ncontent-type:text/plain", "héllo"),
+  );
 });

@@ -51,6 +51,11 @@ export function renderMetrics(supervisor: Supervisor, autoscaler?: Autoscaler): 
     pools.map((p) => [label(p), p.queued]),
   );
   gauge(
+    "denative_revision_activator_in_path",
+    "1 while the activator is in the request path (target-burst-capacity; always at zero), else 0",
+    pools.map((p) => [label(p), p.activatorInPath ? 1 : 0]),
+  );
+  gauge(
     "denative_revision_heap_bytes",
     "V8 heap used by the revision's ready instances, summed (each isolate measures its own)",
     pools.map((p) => [label(p), p.usage().heapBytes]),

@@ -21,6 +21,7 @@ import type { Supervisor } from "../supervisor/supervisor.ts";
 import type { RevisionPool } from "../supervisor/revision_pool.ts";
 import { MeterReading } from "../supervisor/concurrency_meter.ts";
 import { activatorFloor } from "./activator_floor.ts";
+import { activatorPath } from "./activator_path.ts";
 import type { Revision, Route } from "../resources/serving_kinds.ts";
 import { isReady } from "../resources/meta.ts";
 import type { Logger } from "../log.ts";
@@ -252,6 +253,8 @@ export class Autoscaler {
     let desired: number;
     if (spec.class === "hpa") {
       const d = decideHpa(scaler.hpa!, { readyInstances: ready, usage: scaler.lastUsage }, spec, now);
+      const path = activatorPath(spec, 0);
+      pool?.setActivatorInPath(path.inPath, path.why);
       scaler.hpa = d.state;
       desired = d.desired;
       scaler.reason = d.reason;
@@ -259,6 +262,8 @@ export class Autoscaler {
     } else {
       const averages = scaler.window.averages(now, spec);
       const d = decide(scaler.kpa!, { readyInstances: ready, ...averages, reachable }, spec, now);
+      const path = activatorPath(spec, d.excessBurstCapacity);
+      pool?.setActivatorInPath(path.inPath, path.why);
       scaler.kpa = d.state;
       desired = d.desired;
       scaler.reason = d.reason;

@@ -8,8 +8,8 @@
  *    and a `DeciderState` from `initialDeciderState(now, spec, ready)`. Every `spec.tickIntervalMs`, and at
  *    once when the activator holds a request for a revision at zero, call
  *    `decide(state, { readyInstances, ...window.averages(now, spec) }, spec, now)`, keep `decision.state`,
- *    scale to `decision.desired`, and keep the activator in the path while `decision.phase !== "active"` or
- *    `decision.excessBurstCapacity < 0`.
+ *    scale to `decision.desired`, and keep the activator in the path as
+ *    `activatorPath(spec, decision.excessBurstCapacity)` says (always at zero).
  * 3. hpa: `decideHpa(state, { readyInstances, usage }, spec, now)` with `initialHpaState(spec, ready)`.
  */
 

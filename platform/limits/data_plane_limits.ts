@@ -14,28 +14,59 @@ export interface DataPlaneLimits {
   bodyLimitFor(namespace: string, revision: string): number;
 }
 
-/** Refuses oversized heads, and requests beyond the in-flight cap, before any routing. */
-export function requestGuard(limits: DataPlaneLimits): MiddlewareHandler {
-  let inFlight = 0;
-  return async (c, next) => {
-    const problem = headProblem(c.req.raw, limits.head);
+/**
+ * Refuses oversized heads, and requests beyond the in-flight cap, before any routing. Used as Hono
+ * middleware and, without Hono, on the data plane's host-routed fast path; both count in one total.
+ */
+export class RequestGuard {
+  #inFlight = 0;
+
+  constructor(private readonly limits: DataPlaneLimits) {}
+
+  /** The refusal for a request over the limits; undefined when it may go on (it then counts until `done`). */
+  admit(request: Request): Response | undefined {
+    const problem = headProblem(request, this.limits.head);
     if (problem) return errorResponse(problem.status, problem.message);
-    if (inFlight >= limits.maxConcurrentRequests) {
-      const res = errorResponse(503, `more than ${limits.maxConcurrentRequests} requests in flight; retry`);
+    if (this.#inFlight >= this.limits.maxConcurrentRequests) {
+      const res = errorResponse(
+        503,
+        `more than ${this.limits.maxConcurrentRequests} requests in flight; retry`,
+      );
       res.headers.set("retry-after", "1");
       return res;
     }
-    inFlight++;
+    this.#inFlight++;
+    return undefined;
+  }
+
+  /** An admitted request was answered. */
+  done() {
+    this.#inFlight--;
+  }
+
+  readonly middleware: MiddlewareHandler = async (c, next) => {
+    const refused = this.admit(c.req.raw);
+    if (refused) return refused;
     try {
       return await next();
     } finally {
-      inFlight--;
+      this.done();
     }
   };
 }
 
 /** Dispatches the request with its body held to `limit`; a body over it is answered 413. */
-export async function dispatchWithinBodyLimit(
+export function dispatchWithinBodyLimit(
+  request: Request,
+  limit: number,
+  dispatch: (request: Request) => Promise<Response>,
+): Promise<Response> {
+  // No body (every GET): nothing to hold, and no extra promise on the hot path.
+  if (request.body === null) return dispatch(request);
+  return dispatchLimited(request, limit, dispatch);
+}
+
+async function dispatchLimited(
   request: Request,
   limit: number,
   dispatch: (request: Request) => Promise<Response>,

@@ -20,6 +20,7 @@ Deno.test("accessEntry() makes one access line with the request's outcome", () =
     durationMs: 41.26,
     instance: undefined,
     coldStart: true,
+    viaActivator: true,
   }, 1000);
   assert.equal(e.kind, "access");
   assert.equal(e.level, "error");

@@ -2,7 +2,7 @@
  * Request metrics under Knative's names (queue-proxy and activator), so Knative's Grafana dashboards
  * read Denative's /metrics: `revision_request_count` and `revision_request_latencies` (every request
  * a revision's pool answered), `revision_app_request_count` / `revision_app_request_latencies` (those an
- * instance served) and `activator_request_count` (those held by the activator), with Knative's labels.
+ * instance served) and `activator_request_count` (those that went through the activator), with Knative's labels.
  * Fed by the supervisor's RequestDone reports.
  */
 import { Histogram } from "../api/histogram.ts";
@@ -56,6 +56,38 @@ export function formatLabels(labels: Labels): string {
   return Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`).join(",");
 }
 
+interface RevisionSeries {
+  key: string;
+  latency?: Histogram;
+  appLatency?: Histogram;
+  codes: Map<number, CodeSeries>;
+}
+
+/** A revision's counters for one response code, made when first counted (a series at 0 is not shown). */
+interface CodeSeries {
+  key: string;
+  count?: { n: number };
+  app?: { n: number };
+  activator?: { n: number };
+}
+
+function baseLabels(spec: RevisionRuntimeSpec): Labels {
+  return {
+    namespace_name: spec.namespace,
+    service_name: spec.service,
+    configuration_name: spec.service,
+    revision_name: spec.revision,
+  };
+}
+
+function codeLabels(spec: RevisionRuntimeSpec, status: number): Labels {
+  return {
+    ...baseLabels(spec),
+    response_code: String(status),
+    response_code_class: `${Math.floor(status / 100)}xx`,
+  };
+}
+
 export class RevisionRequestMetrics {
   #count = new Family(() => ({ n: 0 }));
   #appCount = new Family(() => ({ n: 0 }));
@@ -63,27 +95,29 @@ export class RevisionRequestMetrics {
   #latency = new Family(() => new Histogram(LATENCY_BUCKETS_MS));
   #appLatency = new Family(() => new Histogram(LATENCY_BUCKETS_MS));
 
+  /** Each revision's series, found without building a key (this runs once per request). */
+  #byRevision = new WeakMap<RevisionRuntimeSpec, RevisionSeries>();
+
   observe(spec: RevisionRuntimeSpec, done: RequestDone) {
-    const base = () => ({
-      namespace_name: spec.namespace,
-      service_name: spec.service,
-      configuration_name: spec.service,
-      revision_name: spec.revision,
-    });
-    const code = () => ({
-      ...base(),
-      response_code: String(done.status),
-      response_code_class: `${Math.floor(done.status / 100)}xx`,
-    });
-    const revKey = `${spec.namespace}/${spec.revision}`;
-    const codeKey = `${revKey} ${done.status}`;
-    this.#count.at(codeKey, code).n++;
-    this.#latency.at(revKey, base).observe(done.durationMs);
-    if (done.instance !== undefined) {
-      this.#appCount.at(codeKey, code).n++;
-      this.#appLatency.at(revKey, base).observe(done.durationMs - done.waitMs);
+    let rev = this.#byRevision.get(spec);
+    if (!rev) {
+      this.#byRevision.set(spec, rev = { key: `${spec.namespace}/${spec.revision}`, codes: new Map() });
     }
-    if (done.waitMs > 0) this.#activatorCount.at(codeKey, code).n++;
+    let code = rev.codes.get(done.status);
+    if (!code) rev.codes.set(done.status, code = { key: `${rev.key} ${done.status}` });
+    const { key } = rev;
+    const codeKey = code.key;
+    (code.count ??= this.#count.at(codeKey, () => codeLabels(spec, done.status))).n++;
+    (rev.latency ??= this.#latency.at(key, () => baseLabels(spec))).observe(done.durationMs);
+    if (done.instance !== undefined) {
+      (code.app ??= this.#appCount.at(codeKey, () => codeLabels(spec, done.status))).n++;
+      (rev.appLatency ??= this.#appLatency.at(key, () => baseLabels(spec))).observe(
+        done.durationMs - done.waitMs,
+      );
+    }
+    if (done.viaActivator) {
+      (code.activator ??= this.#activatorCount.at(codeKey, () => codeLabels(spec, done.status))).n++;
+    }
   }
 
   render(): string {
@@ -118,7 +152,7 @@ export class RevisionRequestMetrics {
     );
     counter(
       "activator_request_count",
-      "Requests the activator held until an instance had room",
+      "Requests that went through the activator (held, or admitted while it was in the path)",
       this.#activatorCount,
     );
     return lines.join("\n") + "\n";

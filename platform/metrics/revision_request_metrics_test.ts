@@ -13,6 +13,7 @@ const done = (status: number, instance: number | undefined, waitMs = 0) => ({
   durationMs: 12,
   instance,
   coldStart: waitMs > 0,
+  viaActivator: waitMs > 0,
 });
 
 Deno.test("RevisionRequestMetrics counts by response code under Knative's names and labels", () => {

@@ -1,16 +1,17 @@
 /**
- * The data plane: a Hono app that finds the Service a request is for (by host, as Knative, or by
+ * The data plane: finds the Service a request is for (by host, as Knative, or by
  * `/function/{service}[.{namespace}]/...` path, as OpenFaaS), picks a revision by the route's
- * split or tag, and hands the request to that revision's pool.
+ * split or tag, and hands the request to that revision's pool. Host-routed requests (the hot path)
+ * go straight to their revision; everything else goes through a Hono app.
  */
 import { Hono } from "hono";
 import type { RouteTable } from "./route_table.ts";
 import { matchHost } from "./host_match.ts";
-import type { BackendLookup } from "./revision_backend.ts";
+import type { BackendLookup, RevisionBackend } from "./revision_backend.ts";
 import { errorResponse } from "../http/error_response.ts";
 import { type Span, SpanKind, type Tracing } from "../tracing/tracing.ts";
 import { markTraced } from "../tracing/request_spans.ts";
-import { type DataPlaneLimits, dispatchWithinBodyLimit, requestGuard } from "../limits/data_plane_limits.ts";
+import { type DataPlaneLimits, dispatchWithinBodyLimit, RequestGuard } from "../limits/data_plane_limits.ts";
 
 export interface DataPlaneDeps {
   routes: RouteTable;
@@ -27,13 +28,21 @@ export interface DataPlaneDeps {
 
 export type DataPlaneEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
 
-export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
+export interface DataPlane {
+  /** Path routes, mounted handlers and the 404: what no Host matched. */
+  readonly app: Hono<DataPlaneEnv>;
+  /** The data port's handler: by Host to a revision without Hono's dispatch, else to `app`. */
+  fetch(request: Request, env?: DataPlaneEnv["Bindings"]): Response | Promise<Response>;
+}
+
+export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const app = new Hono<DataPlaneEnv>();
   const exists = (ns: string, svc: string) => deps.routes.has(ns, svc);
   const limits = deps.limits;
-  if (limits) app.use("*", requestGuard(limits));
+  const guard = limits ? new RequestGuard(limits) : undefined;
+  if (guard) app.use("*", guard.middleware);
 
-  async function forward(
+  function forward(
     request: Request,
     namespace: string,
     service: string,
@@ -41,8 +50,19 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     url: string,
     remote: Deno.NetAddr | undefined,
   ): Promise<Response> {
-    const tracing = deps.tracing;
-    if (!tracing?.enabled) return route(request, namespace, service, tag, url, remote);
+    if (!deps.tracing?.enabled) return route(request, namespace, service, tag, url, remote);
+    return forwardTraced(request, namespace, service, tag, url, remote);
+  }
+
+  async function forwardTraced(
+    request: Request,
+    namespace: string,
+    service: string,
+    tag: string | undefined,
+    url: string,
+    remote: Deno.NetAddr | undefined,
+  ): Promise<Response> {
+    const tracing = deps.tracing!;
     const ingress = tracing.start(
       `${request.method} ${service}.${namespace}`,
       parentOf(tracing, request.headers),
@@ -63,7 +83,8 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     }
   }
 
-  async function route(
+  /** Picks the revision; no promise of its own when the pool is at hand (the usual case). */
+  function route(
     request: Request,
     namespace: string,
     service: string,
@@ -73,12 +94,18 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     ingress?: Span,
   ): Promise<Response> {
     const routes = deps.routes.get(namespace, service);
-    if (!routes) return errorResponse(404, `service "${service}" not found in namespace "${namespace}"`);
+    if (!routes) {
+      return Promise.resolve(
+        errorResponse(404, `service "${service}" not found in namespace "${namespace}"`),
+      );
+    }
     const revision = tag ? routes.tags.get(tag) : routes.split.next();
     if (!revision) {
-      return tag
-        ? errorResponse(404, `service "${service}" has no traffic tag "${tag}"`)
-        : errorResponse(503, `service "${service}" has no ready revision`);
+      return Promise.resolve(
+        tag
+          ? errorResponse(404, `service "${service}" has no traffic tag "${tag}"`)
+          : errorResponse(503, `service "${service}" has no ready revision`),
+      );
     }
     if (ingress) {
       deps.tracing!.start("route", ingress, SpanKind.INTERNAL, {
@@ -89,8 +116,22 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     }
     const found = deps.poolFor(namespace, revision);
     // Awaited only when it is a promise (after a restart): the usual lookup costs no microtask turn.
-    const pool = found instanceof Promise ? await found : found;
-    if (!pool) return errorResponse(503, `revision "${revision}" is not ready`);
+    if (found instanceof Promise) {
+      return found.then((pool) => toPool(pool, request, namespace, revision, url, remote, ingress));
+    }
+    return toPool(found, request, namespace, revision, url, remote, ingress);
+  }
+
+  function toPool(
+    pool: RevisionBackend | undefined,
+    request: Request,
+    namespace: string,
+    revision: string,
+    url: string,
+    remote: Deno.NetAddr | undefined,
+    ingress?: Span,
+  ): Promise<Response> {
+    if (!pool) return Promise.resolve(errorResponse(503, `revision "${revision}" is not ready`));
     const dispatch = (r: Request) =>
       limits
         ? dispatchWithinBodyLimit(
@@ -100,6 +141,16 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
         )
         : pool.dispatch(r, url, remote?.hostname);
     if (!ingress) return dispatch(request);
+    return dispatchTraced(request, namespace, revision, ingress, dispatch);
+  }
+
+  async function dispatchTraced(
+    request: Request,
+    namespace: string,
+    revision: string,
+    ingress: Span,
+    dispatch: (r: Request) => Promise<Response>,
+  ): Promise<Response> {
     // The function sees this span as its parent (traceparent in its request headers).
     const tracing = deps.tracing!;
     const handling = tracing.start(`handle ${revision}`, ingress, SpanKind.CLIENT, {
@@ -118,21 +169,6 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
       handling.end();
     }
   }
-
-  app.use("*", async (c, next) => {
-    // In-process requests (event delivery) carry the host in their URL only.
-    const host = c.req.header("host") ?? new URL(c.req.url).host;
-    const target = matchHost(host, deps.domain, exists);
-    if (!target) return next();
-    c.res = await forward(
-      c.req.raw,
-      target.namespace,
-      target.service,
-      target.tag,
-      c.req.url,
-      c.env?.remoteAddr,
-    );
-  });
 
   const byPath = (c: import("hono").Context<DataPlaneEnv>) => {
     const target = c.req.param("target")!;
@@ -157,7 +193,42 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
   app.notFound(() =>
     errorResponse(404, "no service here: use http://{service}.{namespace}.{domain}/ or /function/{service}/")
   );
-  return app;
+
+  function fetch(request: Request, env: DataPlaneEnv["Bindings"] = {}): Response | Promise<Response> {
+    // In-process requests (event delivery) carry the host in their URL only.
+    const url = request.url;
+    const host = request.headers.get("host") ?? hostOf(url);
+    const target = matchHost(host, deps.domain, exists);
+    if (!target) return app.fetch(request, env);
+    if (!guard) return forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr);
+    const refused = guard.admit(request);
+    if (refused) return refused;
+    let answer: Promise<Response>;
+    try {
+      answer = forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr);
+    } catch (err) {
+      guard.done();
+      throw err;
+    }
+    return answer.then(
+      (response) => {
+        guard.done();
+        return response;
+      },
+      (err) => {
+        guard.done();
+        throw err;
+      },
+    );
+  }
+  return { app, fetch };
+}
+
+/** The authority of an absolute URL, without parsing it. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 /** The caller's trace: its trace headers, else (an event in binary mode) the CloudEvents `traceparent` extension. */

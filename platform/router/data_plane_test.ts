@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { createDataPlane, type DataPlaneEnv } from "./data_plane.ts";
+import { createDataPlane, type DataPlane, type DataPlaneDeps, type DataPlaneEnv } from "./data_plane.ts";
 import { RouteTable } from "./route_table.ts";
 import type { RevisionBackend } from "./revision_backend.ts";
 import type { ResolvedTrafficTarget } from "../resources/service.ts";
@@ -22,7 +22,7 @@ const target = (revisionName: string, percent: number, tag?: string): ResolvedTr
   ...(tag ? { tag } : {}),
 });
 
-function dataPlane() {
+function dataPlane(extra: Partial<DataPlaneDeps> = {}) {
   const routes = new RouteTable();
   routes.set("default", "hello", [target("hello-00001", 100, "current")]);
   routes.set("default", "split", [target("split-00001", 50), target("split-00002", 50, "next")]);
@@ -37,12 +37,19 @@ function dataPlane() {
     domain: "example.test",
     poolFor: (_ns, rev) => backends.get(rev),
     mount: (app: Hono<DataPlaneEnv>) => app.post("/ingress", (c) => c.text("mounted")),
+    ...extra,
   });
   return { app, backends, routes };
 }
 
-const get = (app: Hono<DataPlaneEnv>, url: string, host?: string) =>
-  app.request(url, { headers: host ? { host } : {} }, { remoteAddr: { hostname: "10.1.2.3" } });
+/** As the data port calls it. */
+const call = (plane: DataPlane, url: string, init: RequestInit = {}) =>
+  Promise.resolve(
+    plane.fetch(new Request(url, init), { remoteAddr: { hostname: "10.1.2.3", port: 1, transport: "tcp" } }),
+  );
+
+const get = (plane: DataPlane, url: string, host?: string) =>
+  call(plane, url, { headers: host ? { host } : {} });
 
 Deno.test("a Host of {service}.{namespace}.{domain} reaches the Service's revision with the client's address", async () => {
   const { app, backends } = dataPlane();
@@ -74,18 +81,18 @@ Deno.test("a split alternates between its revisions", async () => {
 Deno.test("/function/{service}[.{namespace}]/rest reaches the Service with the prefix taken off", async () => {
   const { app } = dataPlane();
   assert.equal(
-    await (await app.request("http://node:8080/function/hello/x/y?z=1")).text(),
+    await (await call(app, "http://node:8080/function/hello/x/y?z=1")).text(),
     "hello-00001 GET http://node:8080/x/y?z=1",
   );
   assert.equal(
-    await (await app.request("http://node/function/hello.prod")).text(),
+    await (await call(app, "http://node/function/hello.prod")).text(),
     "hello-00003 GET http://node/",
   );
 });
 
 Deno.test("what cannot be routed gets the platform's own 404 and 503 answers", async () => {
   const { app } = dataPlane();
-  const unknown = await app.request("http://node/function/nope");
+  const unknown = await call(app, "http://node/function/nope");
   assert.equal(unknown.status, 404);
   assert.match(await unknown.text(), /service "nope" not found in namespace "default"/);
   assert.equal(unknown.headers.get("x-denative-error"), "1");
@@ -103,6 +110,50 @@ Deno.test("a revision without a backend answers 503, and mounted handlers get th
   const res = await get(app, "http://x/", "ghost.default.example.test");
   assert.equal(res.status, 503);
   assert.match(await res.text(), /revision "ghost-00001" is not ready/);
-  const mounted = await app.request("http://node/ingress", { method: "POST" });
+  const mounted = await call(app, "http://node/ingress", { method: "POST" });
   assert.equal(await mounted.text(), "mounted");
+});
+
+Deno.test("without a Host header, the URL's host routes (in-process event delivery)", async () => {
+  const { app } = dataPlane();
+  const res = await call(app, "http://hello.prod.example.test/x");
+  assert.equal(await res.text(), "hello-00003 GET http://hello.prod.example.test/x");
+});
+
+Deno.test("the input limits hold on the host-routed path and the Hono path alike, in one in-flight count", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const { app } = dataPlane({
+    poolFor: () => ({
+      dispatch: async () => {
+        await held;
+        return new Response("done");
+      },
+    }),
+    limits: {
+      head: { maxUrlBytes: 100, maxHeaderBytes: 200 },
+      maxConcurrentRequests: 1,
+      bodyLimitFor: () => 1024,
+    },
+  });
+  const first = call(app, "http://x/", { headers: { host: "hello.default.example.test" } });
+  const byHost = await get(app, "http://x/", "hello.default.example.test");
+  assert.equal(byHost.status, 503);
+  assert.equal(byHost.headers.get("retry-after"), "1");
+  await byHost.body?.cancel();
+  const byPath = await call(app, "http://node/function/hello");
+  assert.equal(byPath.status, 503);
+  await byPath.body?.cancel();
+  release();
+  assert.equal(await (await first).text(), "done");
+  const big = await call(app, "http://x/", {
+    headers: { host: "hello.default.example.test", "x-big": "y".repeat(300) },
+  });
+  assert.equal(big.status, 431);
+  await big.body?.cancel();
+  const long = await get(app, `http://x/${"a".repeat(200)}`, "hello.default.example.test");
+  assert.equal(long.status, 414);
+  await long.body?.cancel();
+  // The count went back down: the next request passes.
+  assert.equal(await (await get(app, "http://x/", "hello.default.example.test")).text(), "done");
 });

@@ -3,8 +3,8 @@
  * and hands each held request the next instance slot that frees up, in arrival order. A held
  * request that waits past its deadline gets 504; one that finds the queue full gets 503.
  *
- * It is always in the request path (Knative's target-burst-capacity -1): here it lives in the same
- * process as the router, so staying in the path costs nothing and lets it count every request.
+ * Whether it is also in the path of requests that find room (Knative's target-burst-capacity) is
+ * the autoscaler's decision (autoscaler/activator_path.ts), applied by the revision pool.
  */
 import { after, type Clock } from "../clock/clock.ts";
 import { errorResponse } from "../http/error_response.ts";

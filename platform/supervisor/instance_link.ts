@@ -40,9 +40,8 @@ export class InstanceLink {
     return this.#out.write(type, stream, payload);
   }
 
-  /** Bytes that already hold whole frames (see `headFrame`). */
-  sendFrames(frames: Bytes): Promise<void> {
-    return this.#out.writeFrames(frames);
+  sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array): Promise<void> {
+    return this.#out.writeHead(type, stream, text, body);
   }
 
   close() {

@@ -30,7 +30,7 @@ class FakeLauncher implements InstanceLauncher {
     this.launched.push(l);
     return Promise.resolve({
       hostPid: 1,
-      link: { gone: false, send() {}, sendFrames() {} },
+      link: { gone: false, send() {}, sendHead() {} },
       ping: () => void l.pings++,
       stop: () => void (l.stopped = true),
       killHost: (reason) => void (l.killed = reason),

@@ -7,7 +7,6 @@ import {
   decodeResponseHead,
   type ForwardedFrom,
   FrameType,
-  headFrame,
   jsonPayload,
   parseJson,
   readU32,
@@ -22,7 +21,8 @@ import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../run
 export interface RelayLink {
   readonly gone: boolean;
   send(type: FrameType, stream: number, payload?: Bytes): Promise<void> | void;
-  sendFrames(frames: Bytes): Promise<void> | void;
+  /** A head frame: u32 text length | text | body (see `headFrame`), encoded where it is sent. */
+  sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array): Promise<void> | void;
 }
 import { errorResponse } from "../http/error_response.ts";
 import type { Clock } from "../clock/clock.ts";
@@ -85,7 +85,7 @@ export class RequestRelay {
       clientIp,
       forwardedFrom(request),
     );
-    this.link.sendFrames(headFrame(FrameType.RequestHead, this.id, text, body.inline));
+    this.link.sendHead(FrameType.RequestHead, this.id, text, body.inline);
     if (body.rest) {
       this.#gate = new CreditGate();
       pumpBody(body.rest, this.#gate, {
@@ -211,6 +211,12 @@ export class RequestRelay {
 
 /** The host and scheme the caller used, as Knative's ingress reports them (X-Forwarded-Host, -Proto). */
 function forwardedFrom(request: Request): ForwardedFrom {
-  const url = new URL(request.url);
-  return { host: request.headers.get("host") ?? url.host, proto: url.protocol.slice(0, -1) };
+  // Read off the URL's text: parsing it was a visible cost per request.
+  const url = request.url;
+  const colon = url.indexOf(":");
+  const host = request.headers.get("host");
+  if (host !== null) return { host, proto: url.slice(0, colon) };
+  const start = colon + 3;
+  const end = url.indexOf("/", start);
+  return { host: end < 0 ? url.slice(start) : url.slice(start, end), proto: url.slice(0, colon) };
 }

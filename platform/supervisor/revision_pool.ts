@@ -5,14 +5,14 @@
  * when its instance dies mid-request, 503 when shutting down or the queue is full.
  */
 import { after, type Clock } from "../clock/clock.ts";
-import { prepareBody } from "../../runtime/body_channel.ts";
+import { prepareBody, type PreparedBody } from "../../runtime/body_channel.ts";
 import { errorResponse } from "../http/error_response.ts";
 import type { Logger } from "../log.ts";
 import type { RevisionBackend } from "../router/revision_backend.ts";
 import { Activator } from "./activator.ts";
 import { ConcurrencyMeter } from "./concurrency_meter.ts";
 import { type Instance, type InstanceLauncher, InstanceSet } from "./instance_set.ts";
-import { RequestRelay, type WebSocketDeps } from "./request_relay.ts";
+import { type RelayLink, RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { TimeoutSweep } from "./timeout_sweep.ts";
 import { CPU_LIMIT_EXCEEDED } from "./cpu_budget.ts";
 import { checkDeadlines, type ResponseTimeouts } from "./response_deadlines.ts";
@@ -67,9 +67,13 @@ export interface RequestDone {
   instance?: number;
   /** It waited for an instance to start from zero. */
   coldStart: boolean;
+  /** It went through the activator: held, or admitted while the activator was in the path. */
+  viaActivator: boolean;
   /** When the instance that served it began starting (clock ms), for the cold start's trace. */
   instanceStartedAt?: number;
 }
+
+const NO_BODY: PreparedBody = { mode: "none" };
 
 /** On stop, how long closing WebSockets get for their close handshake, ms. */
 const SOCKET_CLOSE_WAIT_MS = 1000;
@@ -91,6 +95,8 @@ export class RevisionPool implements RevisionBackend {
   #coldSince: number | null = null;
   #firstStart: ((error?: string) => void)[] = [];
   #stopped = false;
+  /** Until the autoscaler first decides, as in Knative (the activator starts in the path). */
+  #activatorInPath = true;
   readonly #sockets: WebSocketDeps;
 
   constructor(readonly spec: RevisionRuntimeSpec, private readonly deps: PoolDeps) {
@@ -172,6 +178,26 @@ export class RevisionPool implements RevisionBackend {
     return this.#activator.held;
   }
 
+  /**
+   * Whether the activator is in the request path, as the autoscaler decides from Knative's
+   * target-burst-capacity (see activator_path.ts). In the path, every request is admitted through
+   * it, behind the ones it holds, and counts as activator traffic; out of it, a request takes a free
+   * instance slot directly. At zero, or with no slot free, the activator holds requests either way:
+   * an instance has no queue of its own here (the activator's queue is queue-proxy's too).
+   */
+  get activatorInPath(): boolean {
+    return this.#activatorInPath || this.readyCount === 0;
+  }
+
+  /** The autoscaler's decision; `why` goes to the log when it changes. */
+  setActivatorInPath(inPath: boolean, why: string) {
+    if (inPath === this.#activatorInPath) return;
+    this.#activatorInPath = inPath;
+    this.deps.log.info(
+      `${this.spec.revision}: the activator ${inPath ? "enters" : "leaves"} the path: ${why}`,
+    );
+  }
+
   /** What the activator sees, for the autoscaler: instances live and starting, requests held. */
   demand(): { live: number; starting: number; held: number } {
     return {
@@ -209,41 +235,54 @@ export class RevisionPool implements RevisionBackend {
     this.#instances.scaleTo(n);
   }
 
-  async dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
-    if (this.#stopped) return errorResponse(503, `revision "${this.spec.revision}" is shutting down`);
-    const start = this.deps.clock.now();
-    const deadline = start + this.spec.timeoutSeconds * 1000;
-    this.meter.enter();
-    let got: Instance | Response | undefined = this.#instances.pick();
-    let coldStart = false;
-    let waitMs = 0;
-    if (!got) {
-      coldStart = this.#instances.count("ready") === 0;
-      got = await this.#activator.hold(deadline);
-      waitMs = this.deps.clock.now() - start;
+  dispatch(request: Request, url: string, clientIp?: string): Promise<Response> {
+    if (this.#stopped) {
+      return Promise.resolve(errorResponse(503, `revision "${this.spec.revision}" is shutting down`));
     }
-    const done = { request, start, waitMs, coldStart };
+    const start = this.deps.clock.now();
+    this.meter.enter();
+    // With room on an instance the request goes straight there (in the activator's path, only when
+    // it holds nothing: no overtaking); the rest waits in the activator.
+    const viaActivator = this.#activatorInPath;
+    const instance = viaActivator && this.#activator.held > 0 ? undefined : this.#instances.pick();
+    if (instance) return this.#forward(instance, request, url, start, clientIp, 0, false, viaActivator);
+    return this.#held(request, url, start, clientIp);
+  }
+
+  async #held(request: Request, url: string, start: number, clientIp?: string): Promise<Response> {
+    const coldStart = this.#instances.count("ready") === 0;
+    const got = await this.#activator.hold(start + this.spec.timeoutSeconds * 1000);
+    const waitMs = this.deps.clock.now() - start;
     if (got instanceof Response) {
       this.meter.leave();
-      this.#requestDone(done, url, got.status);
+      this.#requestDone(request, url, start, waitMs, coldStart, true, got.status);
       return got;
     }
-    return this.#forward(got, request, url, deadline, clientIp, done);
+    return this.#forward(got, request, url, start, clientIp, waitMs, coldStart, true);
   }
 
   #requestDone(
-    done: { request: Request; start: number; waitMs: number; coldStart: boolean; instanceStartedAt?: number },
+    request: Request,
     url: string,
+    start: number,
+    waitMs: number,
+    coldStart: boolean,
+    viaActivator: boolean,
     status: number,
-    instance?: number,
+    instance?: Instance,
   ) {
     this.deps.onRequestDone?.({
-      ...done,
-      method: done.request.method,
+      request,
+      start,
+      waitMs,
+      coldStart,
+      viaActivator,
+      method: request.method,
       url,
       status,
-      durationMs: this.deps.clock.now() - done.start,
-      instance,
+      durationMs: this.deps.clock.now() - start,
+      instance: instance?.id,
+      instanceStartedAt: instance?.startedAt,
     });
   }
 
@@ -285,44 +324,66 @@ export class RevisionPool implements RevisionBackend {
     this.#instances.stopAll();
   }
 
-  async #forward(
+  #forward(
     instance: Instance,
     request: Request,
     url: string,
-    deadline: number,
+    startedAt: number,
     clientIp: string | undefined,
-    done: { request: Request; start: number; waitMs: number; coldStart: boolean },
-  ) {
+    waitMs: number,
+    coldStart: boolean,
+    viaActivator: boolean,
+  ): Promise<Response> {
     const stream = this.#nextStream;
     this.#nextStream = stream >= 0xfffffff0 ? 1 : stream + 1;
     const link = instance.handle!.link;
-    const startedAt = deadline - this.spec.timeoutSeconds * 1000;
     const relay = new RequestRelay(link, stream, instance.id, request.method, (r) => {
       this.#relays.delete(r.id);
       this.#timeouts.delete(entry);
       this.meter.leave();
-      this.#requestDone({ ...done, instanceStartedAt: instance.startedAt }, url, r.status, instance.id);
+      this.#requestDone(request, url, startedAt, waitMs, coldStart, viaActivator, r.status, instance);
       this.#instances.release(instance);
       this.#activator.drain();
     }, this.#sockets);
     const entry = { relay, instance, startedAt };
     this.#relays.set(relay.id, relay);
     request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
-    let body;
-    try {
-      body = await prepareBody(request.body);
-    } catch {
-      relay.fail(400, "reading the request body failed");
-      return relay.response;
+    const raw = request.body;
+    // No body (every GET): sent at once, without waiting a turn for prepareBody.
+    if (raw === null) this.#send(relay, entry, link, request, url, NO_BODY, clientIp);
+    else {
+      prepareBody(raw).then(
+        (body) => this.#send(relay, entry, link, request, url, body, clientIp),
+        () => relay.fail(400, "reading the request body failed"),
+      );
+    }
+    return relay.response;
+  }
+
+  #send(
+    relay: RequestRelay,
+    entry: { relay: RequestRelay; instance: Instance; startedAt: number },
+    link: RelayLink,
+    request: Request,
+    url: string,
+    body: PreparedBody,
+    clientIp: string | undefined,
+  ) {
+    if (relay.finished) {
+      // The caller left, or it timed out, while its body was read.
+      body.rest?.reader.cancel().catch(() => {});
+      return;
     }
     if (link.gone) relay.fail(502, `instance of "${this.spec.revision}" crashed`);
     else relay.start(request, url, body, clientIp);
     // Until it is over: the response must start, and a streamed body finish, in time (see checkDeadlines).
     if (!relay.finished) {
       const responseStartMs = (this.spec.responseStartTimeoutSeconds ?? this.spec.timeoutSeconds) * 1000;
-      this.#timeouts.add(entry, startedAt + Math.min(responseStartMs, this.spec.timeoutSeconds * 1000));
+      this.#timeouts.add(
+        entry,
+        entry.startedAt + Math.min(responseStartMs, this.spec.timeoutSeconds * 1000),
+      );
     }
-    return relay.response;
   }
 
   #closeSockets(reason: string) {

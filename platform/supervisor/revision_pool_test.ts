@@ -4,7 +4,6 @@ import type { InstanceEvents, InstanceHandle, InstanceLauncher } from "./instanc
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { Logger } from "../log.ts";
 import {
-  type Bytes,
   decodeRequestHead,
   forEachFrame,
   FrameType,
@@ -29,8 +28,8 @@ class FakeLauncher implements InstanceLauncher {
       link: {
         gone: false,
         send() {},
-        sendFrames(frames: Bytes) {
-          forEachFrame(frames, (type, stream, payload) => {
+        sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array) {
+          forEachFrame(headFrame(type, stream, text, body), (type, stream, payload) => {
             if (type !== FrameType.RequestHead || inst.silent) return;
             const { head } = decodeRequestHead(payload);
             const text = responseHeadText(200, "", new Headers(), "inline");
@@ -203,4 +202,52 @@ Deno.test("stop(grace) lets requests in flight finish, and answers any still run
   assert.equal(answered.status, 503);
   assert.match(await answered.text(), /hello-00001" stopped/);
   assert.equal(launcher.instances[0].stopped, true);
+});
+
+Deno.test("in the activator's path requests count as activator traffic; out of it they go straight to a slot", async () => {
+  const done: { via: boolean; wait: number }[] = [];
+  const clock = new FakeClock(0);
+  const launcher = new FakeLauncher();
+  let id = 1;
+  const p = new RevisionPool({
+    namespace: "default",
+    service: "hello",
+    revision: "hello-00001",
+    bundleDir: "/nowhere",
+    entry: "main.ts",
+    env: {},
+    containerConcurrency: 0,
+    timeoutSeconds: 10,
+  }, {
+    launcher,
+    clock,
+    nextInstanceId: () => id++,
+    limits: {
+      queueDepthFactor: 10,
+      unboundedQueueDepth: 100,
+      stuckProbeMs: 1_000,
+      instanceStartTimeoutMs: 5_000,
+      webSocketBacklogBytes: 1 << 20,
+      webSocketClientBufferBytes: 1 << 20,
+    },
+    log,
+    askCapacity: () => p.scaleTo(1),
+    onRequestDone: (d) => done.push({ via: d.viaActivator, wait: d.waitMs }),
+  });
+  // At zero the activator is in the path whatever was decided, and holds the request.
+  p.setActivatorInPath(false, "test");
+  assert.equal(p.activatorInPath, true);
+  const first = call(p, "/cold");
+  await clock.advance(50);
+  launcher.instances[0].events.ready();
+  assert.equal((await first).status, 200);
+  // One ready instance, and the autoscaler's decision says out of the path: direct.
+  assert.equal(p.activatorInPath, false);
+  await (await call(p, "/direct")).text();
+  // Back in the path (say the excess burst capacity went negative): admitted through the activator.
+  p.setActivatorInPath(true, "test");
+  assert.equal(p.activatorInPath, true);
+  await (await call(p, "/via")).text();
+  assert.deepEqual(done, [{ via: true, wait: 50 }, { via: false, wait: 0 }, { via: true, wait: 0 }]);
+  await p.stop();
 });
