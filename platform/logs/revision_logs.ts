@@ -1,6 +1,6 @@
 /** What the supervisor reports of instances (printed lines, finished requests), turned into log entries. */
 import type { CapturedLog } from "../../runtime/log_capture.ts";
-import type { RequestDone } from "../supervisor/revision_pool.ts";
+import type { RequestDone } from "../supervisor/pool_types.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 import type { InstanceLogSink } from "../supervisor/supervisor.ts";
 import { accessMessage, type AccessRecord, type LogEntry } from "./log_entry.ts";

@@ -6,7 +6,7 @@
  * Fed by the supervisor's RequestDone reports.
  */
 import { Histogram } from "../api/histogram.ts";
-import type { RequestDone } from "../supervisor/revision_pool.ts";
+import type { RequestDone } from "../supervisor/pool_types.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 
 /** Knative's latency buckets (ms). */

@@ -4,7 +4,7 @@
  * request that waits past its deadline gets 504; one that finds the queue full gets 503.
  *
  * Whether it is also in the path of requests that find room (Knative's target-burst-capacity) is
- * the autoscaler's decision (autoscaler/activator_path.ts), applied by the revision pool.
+ * the autoscaler's decision (autoscaler/activator_path.ts), kept here as `inPath`.
  */
 import { after, type Clock } from "../clock/clock.ts";
 import { errorResponse } from "../http/error_response.ts";
@@ -28,8 +28,27 @@ interface Held<T> {
 
 export class Activator<T> {
   #held: Held<T>[] = [];
+  #inPath = true;
 
   constructor(private readonly opts: ActivatorOptions<T>) {}
+
+  /**
+   * Whether the activator is in the path of every request, as the autoscaler decides from Knative's
+   * target-burst-capacity (autoscaler/activator_path.ts); in it from the start, as in Knative. In
+   * the path, every request is admitted through it, behind the ones it holds; out of it, a request
+   * takes a free instance slot directly. With no slot free it holds requests either way: an instance
+   * has no queue of its own here (the activator's queue is queue-proxy's too).
+   */
+  get inPath(): boolean {
+    return this.#inPath;
+  }
+
+  /** Sets whether it is in the path; true when that changed. */
+  setInPath(inPath: boolean): boolean {
+    if (inPath === this.#inPath) return false;
+    this.#inPath = inPath;
+    return true;
+  }
 
   /** Requests waiting now. */
   get held(): number {
@@ -76,4 +95,18 @@ export class Activator<T> {
   refuseAll(response: () => Response) {
     for (const held of this.#held.splice(0)) held.refuse(response());
   }
+}
+
+/**
+ * How many requests a revision's activator may hold: Knative's queue-proxy depth, `queueDepthFactor`
+ * × containerConcurrency per instance (at least one instance), or a fixed bound when
+ * containerConcurrency is 0 (unlimited).
+ */
+export function queueBound(
+  limits: { queueDepthFactor: number; unboundedQueueDepth: number },
+  containerConcurrency: number,
+  instances: number,
+): number {
+  if (containerConcurrency === 0) return limits.unboundedQueueDepth;
+  return limits.queueDepthFactor * containerConcurrency * Math.max(1, instances);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Activator } from "./activator.ts";
+import { Activator, queueBound } from "./activator.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 
 function activator(opts: { slots?: string[]; bound?: number } = {}) {
@@ -60,4 +60,11 @@ Deno.test("refuseAll() answers every held request", async () => {
   a.refuseAll(() => new Response("could not start", { status: 502 }));
   for (const r of await Promise.all(held)) assert.equal((r as Response).status, 502);
   assert.equal(a.held, 0);
+});
+
+Deno.test("queueBound: queueDepthFactor × containerConcurrency per instance, at least one; fixed when unlimited", () => {
+  const limits = { queueDepthFactor: 10, unboundedQueueDepth: 10_000 };
+  assert.equal(queueBound(limits, 2, 0), 20);
+  assert.equal(queueBound(limits, 2, 3), 60);
+  assert.equal(queueBound(limits, 0, 3), 10_000);
 });

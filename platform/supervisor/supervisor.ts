@@ -1,6 +1,7 @@
 /** Owns one pool per revision, the pool hosts they share, and the limits every instance runs under. */
 import { HostListener } from "./host_listener.ts";
-import { RevisionPool, type RevisionRuntimeSpec } from "./revision_pool.ts";
+import { RevisionPool } from "./revision_pool.ts";
+import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 import { type HostEvents, HostProcess } from "./host_process.ts";
 import { HostPool } from "./host_pool.ts";
 import { HostLauncher } from "./host_launcher.ts";
@@ -8,7 +9,7 @@ import { systemClock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
 import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.ts";
 import type { CapturedLog } from "../../runtime/log_capture.ts";
-import type { RequestDone } from "./revision_pool.ts";
+import type { RequestDone } from "./pool_types.ts";
 import { SlotCodeCache } from "./slot_code_cache.ts";
 
 /** Where what instances print and how their requests went are kept (see platform/logs/). */

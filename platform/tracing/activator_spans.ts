@@ -4,7 +4,7 @@
  * handling span and, when it waited, an `activator wait` child span over the wait, with an
  * `instance start` span inside it on a cold start (made after the fact with their real times).
  */
-import type { RequestDone } from "../supervisor/revision_pool.ts";
+import type { RequestDone } from "../supervisor/pool_types.ts";
 import { spanOf } from "./request_spans.ts";
 import { SpanKind, type Tracing } from "./tracing.ts";
 
