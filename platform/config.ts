@@ -83,6 +83,12 @@ export const KUBE_API_DEFAULTS = {
  * alone from then on whatever this says.
  */
 export type HostSharing = "namespace" | "revision" | "all";
+/**
+ * How functions' network reach is sealed (`--net-sandbox`): `permissions` (Deno's `--deny-net` list),
+ * or `strict`: each pool host also in a network namespace of its own (platform/supervisor/net_sandbox.ts).
+ */
+export type NetSandbox = "permissions" | "strict";
+export const NET_SANDBOX_MODES: readonly NetSandbox[] = ["permissions", "strict"];
 export const HOST_SHARING_MODES: readonly HostSharing[] = ["namespace", "revision", "all"];
 
 /** Knative's revision defaults. */
@@ -226,6 +232,8 @@ export interface ServeConfig {
    * (README, "Security model"); without it the data port is `Deno.serve`, which has none.
    */
   guardDataPort: boolean;
+  /** `--net-sandbox`: see NetSandbox. */
+  netSandbox: NetSandbox;
 }
 
 /** Cluster mode's timings. */
@@ -302,6 +310,7 @@ export const SERVE_DEFAULTS: ServeConfig = {
   allowNet: [],
   connectionLimits: CONNECTION_LIMIT_DEFAULTS,
   guardDataPort: false,
+  netSandbox: "permissions",
 };
 
 export class ConfigError extends Error {}
@@ -382,6 +391,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
       "idle-timeout": { type: "string" },
       "max-connections": { type: "string" },
       "guard-data-port": { type: "boolean" },
+      "net-sandbox": { type: "string" },
       ...Object.fromEntries(Object.keys(AUTOSCALER_FLAGS).map((f) => [f, { type: "string" as const }])),
     },
     strict: true,
@@ -452,6 +462,7 @@ export function loadServeConfig(args: string[], env: Env = Deno.env.toObject()):
     },
     guardDataPort: (values["guard-data-port"] as boolean | undefined) ??
       toBool(envOf("guard-data-port", env), d.guardDataPort),
+    netSandbox: toNetSandbox(pick("net-sandbox"), d.netSandbox),
   };
 }
 
@@ -527,6 +538,14 @@ function toHostSharing(value: string | undefined, fallback: HostSharing): HostSh
     throw new ConfigError(`--host-sharing: "${value}" is not one of ${HOST_SHARING_MODES.join(", ")}`);
   }
   return value as HostSharing;
+}
+
+function toNetSandbox(value: string | undefined, fallback: NetSandbox): NetSandbox {
+  if (value === undefined || value === "") return fallback;
+  if (!NET_SANDBOX_MODES.includes(value as NetSandbox)) {
+    throw new ConfigError(`--net-sandbox: "${value}" is not one of ${NET_SANDBOX_MODES.join(", ")}`);
+  }
+  return value as NetSandbox;
 }
 
 function toDatabaseUrl(value: string | undefined): string | undefined {

@@ -128,3 +128,10 @@ Deno.test("connection limits: defaults, flags and env, and positive values only"
   throws(() => loadServeConfig(["--idle-timeout", "soon"], {}), ConfigError);
   throws(() => loadServeConfig(["--max-connections", "0"], {}), ConfigError);
 });
+
+Deno.test("--net-sandbox is permissions by default, strict on request, and nothing else", () => {
+  assertEquals(loadServeConfig([], {}).netSandbox, "permissions");
+  assertEquals(loadServeConfig(["--net-sandbox", "strict"], {}).netSandbox, "strict");
+  assertEquals(loadServeConfig([], { DENATIVE_NET_SANDBOX: "strict" }).netSandbox, "strict");
+  throws(() => loadServeConfig(["--net-sandbox", "netns"], {}), ConfigError);
+});

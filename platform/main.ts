@@ -17,7 +17,12 @@ try {
 const log = createLogger("denative", { quiet: config.quiet, format: config.logFormat });
 if (config.logFormat === "json") routeConsoleTo(log);
 
-const node = await PlatformNode.start(config, log);
+const node = await PlatformNode.start(config, log).catch((err) => {
+  // A setting this machine cannot honour (`--net-sandbox strict` without root...): a message, not a trace.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`denative: ${err.message}`);
+  Deno.exit(2);
+});
 const admin = `http://${serverHost(config.adminHost)}:${node.adminPort}`;
 // The start banner is for people: on stdout as text, through the log as JSON, left out when quiet.
 const banner = config.logFormat === "json" ? (line: string) => log.info(line) : console.log;

@@ -2,7 +2,7 @@
  * One platform node: store, bundles, supervisor, reconcilers, the data plane and the admin API,
  * wired together and started; `stop()` drains and ends them in order.
  */
-import type { ServeConfig } from "./config.ts";
+import { ConfigError, type ServeConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { ResourceStore } from "./store/resource_store.ts";
 import { BundleStore } from "./store/bundle_store.ts";
@@ -52,6 +52,7 @@ import { CLUSTER_DEFAULTS } from "./config.ts";
 import { REQUEST_LIMITS } from "./config.ts";
 import { requestBodyTemplateValidator } from "./limits/request_body_annotation.ts";
 import { allowNetTemplateValidator } from "./limits/allow_net_annotation.ts";
+import { strictSandboxTools } from "./supervisor/net_sandbox.ts";
 import { RevisionBodyLimits } from "./limits/revision_body_limits.ts";
 import { FailedLoginThrottle } from "./limits/failed_login_throttle.ts";
 import { deniedNetwork } from "./supervisor/network_policy.ts";
@@ -97,6 +98,7 @@ export class PlatformNode {
   }
 
   static async start(config: ServeConfig, log: Logger): Promise<PlatformNode> {
+    const strictNet = config.netSandbox === "strict" ? await strictNetSandbox() : undefined;
     const state = await Deno.realPath(await ensureDir(config.state));
     const cluster = config.database
       ? await Cluster.open(config.database, config.nodeName ?? `${Deno.hostname()}:${config.port}`)
@@ -112,7 +114,9 @@ export class PlatformNode {
     const autoscalingValidator = autoscalingTemplateValidator(config.autoscaler);
     const allowNetValidator = allowNetTemplateValidator(
       [config.adminPort, config.apiPort].filter((p) => p > 0),
+      config.netSandbox,
     );
+
     kinds.register(
       ...servingKinds((t) => [
         ...autoscalingValidator(t),
@@ -152,6 +156,7 @@ export class PlatformNode {
         extra: config.denyNet,
         allow: config.allowNet,
       }),
+      strictNet,
       log: log.child("supervisor"),
       hostSharing: config.hostSharing,
       limits: { webSocketCloseGraceMs: config.webSocketCloseGraceMs },
@@ -231,6 +236,10 @@ export class PlatformNode {
         onListen: () => {},
       }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
     scheme.port = config.publicPort ?? dataServer.addr.port;
+    supervisor.openDataPlaneBridge(dataServer.addr.port, {
+      hostname: dataServer.addr.hostname.replace(/^0\.0\.0\.0$/, "127.0.0.1").replace(/^::$/, "::1"),
+      port: dataServer.addr.port,
+    });
 
     let pending = new Set<string>();
     const functionsRoot = await Deno.realPath(config.functions).catch(() => config.functions);
@@ -426,4 +435,11 @@ function dataPlaneLimits(store: ResourceStore, config: ServeConfig) {
     maxConcurrentRequests: REQUEST_LIMITS.maxConcurrentRequests,
     bodyLimitFor: (namespace: string, revision: string) => bodyLimits.limitFor(namespace, revision),
   };
+}
+
+/** `--net-sandbox strict`'s tools, or a ConfigError saying why it cannot run here (it never falls back). */
+async function strictNetSandbox() {
+  const tools = await strictSandboxTools();
+  if (typeof tools === "string") throw new ConfigError(`--net-sandbox strict: ${tools}`);
+  return { tools };
 }

@@ -10,10 +10,12 @@
  * of its own, and the other instances restart elsewhere.
  *
  * Usage: deno run --no-config --allow-net --allow-read=... --unstable-worker-options host.ts SOCKET TOKEN LINK_SOCKET
+ *   [DATA_PORT DATA_BRIDGE_SOCKET]: in a network namespace of its own, relay the data plane (data_plane_relay.ts).
  */
 import { FrameReader, FrameType, FrameWriter, jsonPayload, parseJson } from "./protocol.ts";
 import type { InstanceInit } from "./instance_worker.ts";
 import process from "node:process";
+import { relayDataPlane } from "./data_plane_relay.ts";
 
 export interface StartInstance extends InstanceInit {
   /**
@@ -26,7 +28,9 @@ export interface StartInstance extends InstanceInit {
 const HEARTBEAT_MS = 1000;
 /** The SDK functions import as `denative/...` (the host's import map points here); readable by instances. */
 const RUNTIME_DIR = new URL("./", import.meta.url).pathname;
-const [socketPath, token, linkPath] = Deno.args;
+const [socketPath, token, linkPath, dataPort, dataBridgePath] = Deno.args;
+// Before any worker exists, so no function can take the data port's address in the namespace first.
+if (dataBridgePath) relayDataPlane(Number(dataPort), dataBridgePath);
 
 const conn = await Deno.connect({ transport: "unix", path: socketPath });
 const out = new FrameWriter(conn);

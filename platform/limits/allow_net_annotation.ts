@@ -5,11 +5,14 @@
  * Deno's permissions apply per process, and an isolate's cannot be narrower than "all but a list".
  * Entries must match the deny list as written (`127.0.0.1:5432` opens that name and port only, not
  * `localhost:5432`). The platform's own endpoints (admin and API ports, every-interface addresses,
- * the cloud metadata address) cannot be allowed.
+ * the cloud metadata address) cannot be allowed. With `--net-sandbox strict` the annotation is refused:
+ * pool hosts there have no route to the machine's addresses at all, and opening one would need
+ * forwarding that this platform does not do (platform/supervisor/net_sandbox.ts).
  */
 import type { FieldError } from "../resources/field_errors.ts";
 import type { RevisionTemplate } from "../resources/service.ts";
 import { DENIED_HOSTS } from "../supervisor/network_policy.ts";
+import type { NetSandbox } from "../config.ts";
 
 export const ALLOW_NET_ANNOTATION = "denative.dev/allow-net";
 
@@ -40,11 +43,20 @@ export function allowNetEntryProblem(entry: string, platformPorts: readonly numb
 }
 
 /** Refuses a template whose annotation has a malformed entry or names the platform's own endpoints. */
-export function allowNetTemplateValidator(platformPorts: readonly number[]) {
+export function allowNetTemplateValidator(
+  platformPorts: readonly number[],
+  sandbox: NetSandbox = "permissions",
+) {
   return (template: RevisionTemplate): FieldError[] => {
     const text = template.metadata?.annotations?.[ALLOW_NET_ANNOTATION];
     if (text === undefined) return [];
     const path = `spec.template.metadata.annotations[${ALLOW_NET_ANNOTATION}]`;
+    if (sandbox === "strict") {
+      return [{
+        path,
+        message: "is not supported with --net-sandbox strict (functions reach the data plane only there)",
+      }];
+    }
     const entries = text.split(",").map((s) => s.trim());
     if (entries.every((e) => e === "")) {
       return [{ path, message: "is empty; give host:port entries like 127.0.0.1:5432" }];

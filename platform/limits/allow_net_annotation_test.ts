@@ -41,3 +41,12 @@ Deno.test("allow-net annotation: the validator names the annotation, the entries
   ]);
   assert.equal(allowedNetwork({}), undefined);
 });
+
+Deno.test("allow-net annotation: refused with --net-sandbox strict, where functions reach the data plane only", () => {
+  const validate = allowNetTemplateValidator([8081], "strict");
+  const spec = { containers: [{ image: "x" }] };
+  assert.deepEqual(validate({ spec }), []);
+  const errors = validate({ metadata: { annotations: { [ALLOW_NET_ANNOTATION]: "127.0.0.1:5432" } }, spec });
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /not supported with --net-sandbox strict/);
+});

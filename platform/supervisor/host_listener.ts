@@ -36,7 +36,8 @@ export class HostListener {
   #links: Deno.Listener<Deno.UnixConn>;
   #waiting = new Map<string, (c: HostConnection) => void>();
 
-  private constructor(dir: string) {
+  private constructor(readonly runtimeDir: string) {
+    const dir = runtimeDir;
     this.socketPath = `${dir}/hosts.sock`;
     this.slotsRoot = `${dir}/slots`;
     Deno.mkdirSync(this.slotsRoot);

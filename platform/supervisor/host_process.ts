@@ -6,6 +6,7 @@ import { FrameType, FrameWriter, jsonPayload, parseJson } from "../../runtime/pr
 import type { Bytes, Frame } from "../../runtime/protocol.ts";
 import type { HostListener } from "./host_listener.ts";
 import type { Logger } from "../log.ts";
+import { inOwnNetworkNamespace, type NetSandboxTools } from "./net_sandbox.ts";
 
 export interface HostLimits {
   /** V8 heap limit of each isolate in the host, MiB. A function over it kills only its host. */
@@ -30,6 +31,8 @@ export interface HostSpawnOptions {
   denoDir?: string;
   /** `--deny-net` entries: what functions may not reach (see network_policy.ts). */
   denyNet?: string[];
+  /** `--net-sandbox strict`: run in a network namespace of its own, the data plane relayed (net_sandbox.ts). */
+  ownNetwork?: { dataPort: number; bridgePath: string; tools: NetSandboxTools };
   log: Logger;
 }
 
@@ -86,7 +89,15 @@ export class HostProcess {
     const sock = opts.listener.socketPath;
     const env: Record<string, string> = { NO_COLOR: "1" };
     if (opts.denoDir) env.DENO_DIR = opts.denoDir;
-    const child = new Deno.Command(Deno.execPath(), {
+    const own = opts.ownNetwork;
+    const readable = [opts.listener.slotsRoot, RUNTIME_DIR, sock, opts.listener.linkPath];
+    const writable = [sock, opts.listener.slotsRoot, opts.listener.linkPath];
+    if (own) {
+      readable.push(own.bridgePath);
+      writable.push(own.bridgePath);
+    }
+    const deno = {
+      command: Deno.execPath(),
       args: [
         "run",
         "--quiet",
@@ -98,17 +109,23 @@ export class HostProcess {
         "--unstable-worker-options",
         "--allow-net",
         ...(opts.denyNet?.length ? [`--deny-net=${opts.denyNet.join(",")}`] : []),
-        `--allow-read=${[opts.listener.slotsRoot, RUNTIME_DIR, sock, opts.listener.linkPath].join(",")}`,
+        `--allow-read=${readable.join(",")}`,
         // The slots root: its workers' emptyDirs are there (each worker may write only its own).
         // The link socket: its workers connect there before their permission for it is revoked.
-        `--allow-write=${sock},${opts.listener.slotsRoot},${opts.listener.linkPath}`,
+        // The data-plane bridge: the host itself relays to it; its workers may neither read nor write it.
+        `--allow-write=${writable.join(",")}`,
         `--v8-flags=--max-old-space-size=${opts.limits.maxHeapMb}`,
         `--import-map=${opts.listener.importMapPath}`,
         HOST_SCRIPT.pathname,
         sock,
         token,
         opts.listener.linkPath,
+        ...(own ? [String(own.dataPort), own.bridgePath] : []),
       ],
+    };
+    const { command, args } = own ? inOwnNetworkNamespace(own.tools, deno.command, deno.args) : deno;
+    const child = new Deno.Command(command, {
+      args,
       clearEnv: true,
       env,
       stdin: "null",

@@ -11,6 +11,8 @@ import { type HostSharing, INSTANCE_DEFAULTS, SERVE_DEFAULTS } from "../config.t
 import type { CapturedLog } from "../../runtime/log_capture.ts";
 import type { RequestDone } from "./pool_types.ts";
 import { SlotCodeCache } from "./slot_code_cache.ts";
+import { DataPlaneBridge } from "./data_plane_bridge.ts";
+import type { NetSandboxTools } from "./net_sandbox.ts";
 
 /** Where what instances print and how their requests went are kept (see platform/logs/). */
 export interface InstanceLogSink {
@@ -32,6 +34,11 @@ export interface SupervisorOptions {
   askCapacity?: (namespace: string, revision: string) => void;
   /** Where what functions print and the requests they finish go (per revision logs, metrics, traces). */
   logs?: InstanceLogSink;
+  /**
+   * `--net-sandbox strict`: pool hosts in network namespaces of their own (net_sandbox.ts). They start
+   * once `openDataPlaneBridge` has been called.
+   */
+  strictNet?: { tools: NetSandboxTools };
 }
 
 export class Supervisor {
@@ -41,9 +48,13 @@ export class Supervisor {
   readonly limits: typeof INSTANCE_DEFAULTS;
   /** Deno's caches of revisions' code, carried from one instance's slot to the next. */
   readonly #codeCache: SlotCodeCache | undefined;
+  /** In strict mode: the data plane's bridge, once the data port listens. */
+  #bridge: Promise<{ bridge: DataPlaneBridge; dataPort: number }> | undefined;
+  #bridgeOpened?: (opened: { bridge: DataPlaneBridge; dataPort: number }) => void;
 
   private constructor(private readonly listener: HostListener, private readonly opts: SupervisorOptions) {
     this.limits = { ...INSTANCE_DEFAULTS, ...opts.limits };
+    if (opts.strictNet) this.#bridge = new Promise((resolve) => (this.#bridgeOpened = resolve));
     this.#codeCache = opts.denoDir
       ? new SlotCodeCache(opts.denoDir, opts.log.child("code-cache"))
       : undefined;
@@ -67,12 +78,28 @@ export class Supervisor {
     return supervisor;
   }
 
-  #spawn(
+  /**
+   * Strict mode: pool hosts reach the data port through a unix socket in the runtime directory (they
+   * relay their namespace's 127.0.0.1:<dataPort> to it). `target` is where the data port listens.
+   */
+  openDataPlaneBridge(dataPort: number, target: Deno.ConnectOptions) {
+    if (!this.#bridgeOpened) return;
+    const bridge = DataPlaneBridge.open(`${this.listener.runtimeDir}/data.sock`, target);
+    this.#bridgeOpened({ bridge, dataPort });
+    this.#bridgeOpened = undefined;
+  }
+
+  async #spawn(
     events: HostEvents<HostProcess>,
     maxHeapMb = this.limits.maxHeapMb,
     allowNet: string[] = [],
   ): Promise<HostProcess> {
-    return HostProcess.spawn({
+    const strict = this.opts.strictNet;
+    const opened = strict ? await this.#bridge : undefined;
+    return await HostProcess.spawn({
+      ownNetwork: strict && opened
+        ? { tools: strict.tools, dataPort: opened.dataPort, bridgePath: opened.bridge.path }
+        : undefined,
       listener: this.listener,
       events,
       limits: { maxHeapMb, connectTimeoutMs: this.limits.connectTimeoutMs },
@@ -140,6 +167,7 @@ export class Supervisor {
     this.#pools.clear();
     this.hosts.stop();
     this.#codeCache?.close();
+    this.#bridge?.then(({ bridge }) => bridge.close());
     await this.listener.close();
   }
 }
