@@ -236,7 +236,8 @@ export class PlatformNode {
         onListen: () => {},
       }, (req, info) => dataPlane.fetch(req, { remoteAddr: info.remoteAddr }));
     scheme.port = config.publicPort ?? dataServer.addr.port;
-    supervisor.openDataPlaneBridge(dataServer.addr.port, {
+    // Functions are told 127.0.0.1:<scheme.port> (functionReachableUrl); it leads to the data port.
+    supervisor.openDataPlaneBridge(scheme.port, {
       hostname: dataServer.addr.hostname.replace(/^0\.0\.0\.0$/, "127.0.0.1").replace(/^::$/, "::1"),
       port: dataServer.addr.port,
     });

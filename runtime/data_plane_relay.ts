@@ -8,26 +8,39 @@
 export function relayDataPlane(port: number, bridgePath: string): Deno.Listener {
   const listener = Deno.listen({ hostname: "127.0.0.1", port });
   (async () => {
-    for await (const conn of listener) relay(conn, bridgePath);
+    for await (const conn of listener) {
+      Deno.connect({ transport: "unix", path: bridgePath }).then(
+        (upstream) => joinConnections(conn, upstream),
+        () => conn.close(), // the supervisor is going away
+      );
+    }
   })().catch(() => {/* closed with the host */});
   return listener;
 }
 
-async function relay(conn: Deno.Conn, bridgePath: string) {
-  let upstream: Deno.UnixConn | undefined;
+/**
+ * Copies bytes both ways until either side ends, then closes both. A read/write loop: `pipeTo` between
+ * two connections measured about a third of its throughput (README, "Security model").
+ */
+export async function joinConnections(a: Deno.Conn, b: Deno.Conn): Promise<void> {
+  await Promise.race([copy(a, b), copy(b, a)]);
+  for (const conn of [a, b]) {
+    try {
+      conn.close();
+    } catch { /* closed */ }
+  }
+}
+
+async function copy(from: Deno.Conn, to: Deno.Conn) {
+  const buf = new Uint8Array(64 * 1024);
   try {
-    upstream = await Deno.connect({ transport: "unix", path: bridgePath });
-    await Promise.allSettled([
-      conn.readable.pipeTo(upstream.writable),
-      upstream.readable.pipeTo(conn.writable),
-    ]);
-  } catch {
-    // the supervisor went away, or either side did
-  } finally {
-    for (const c of [conn, upstream]) {
-      try {
-        c?.close();
-      } catch { /* closed by its stream */ }
+    while (true) {
+      const n = await from.read(buf);
+      if (n === null) return;
+      let sent = 0;
+      while (sent < n) sent += await to.write(buf.subarray(sent, n));
     }
+  } catch {
+    // either side went away
   }
 }

@@ -4,6 +4,7 @@
  * TCP connection to the data port. Pool hosts relay their namespace's 127.0.0.1:<data port> here
  * (runtime/data_plane_relay.ts), so functions keep calling `http://127.0.0.1:<data port>/...`.
  */
+import { joinConnections } from "../../runtime/data_plane_relay.ts";
 
 export class DataPlaneBridge {
   readonly #listener: Deno.Listener<Deno.UnixConn, Deno.UnixAddr>;
@@ -28,26 +29,17 @@ export class DataPlaneBridge {
   }
 
   async #join(conn: Deno.UnixConn) {
-    this.#open.add(conn);
-    let upstream: Deno.TcpConn | undefined;
+    let upstream: Deno.TcpConn;
     try {
       upstream = await Deno.connect(this.target);
-      this.#open.add(upstream);
-      await Promise.allSettled([
-        conn.readable.pipeTo(upstream.writable),
-        upstream.readable.pipeTo(conn.writable),
-      ]);
     } catch {
-      // the data port refused, or either side went away
-    } finally {
-      for (const c of [conn, upstream]) {
-        if (!c) continue;
-        this.#open.delete(c);
-        try {
-          c.close();
-        } catch { /* closed by its stream */ }
-      }
+      conn.close(); // the data port is closing
+      return;
     }
+    this.#open.add(conn).add(upstream);
+    await joinConnections(conn, upstream);
+    this.#open.delete(conn);
+    this.#open.delete(upstream);
   }
 
   close() {
