@@ -1,11 +1,10 @@
 /**
  * What functions may not reach on the network, enforced below user code: the pool host process is
  * spawned with `--deny-net=<this list>`, and Deno applies a process's denials to every worker in it
- * (an isolate cannot undo them). Deno matches hosts as written, neither resolving names nor taking
- * ranges, so each port is denied under every loopback name; what stays open is listed in README
- * ("Security model"): other 127.x addresses, DNS names that resolve to loopback, and listening on
- * 127.0.0.1 (the instances' own link to the supervisor is a loopback connection, so loopback cannot be
- * denied whole).
+ * (an isolate cannot undo them). Deno checks the address a name resolves to but takes no ranges, so
+ * each port is denied under every loopback name; what stays open is measured in README ("Security
+ * model"): other 127.x addresses (and names resolving to them), the machine's other addresses, and
+ * listening on 127.0.0.1. `--net-sandbox strict` (net_sandbox.ts) closes those; this list still applies.
  */
 
 /** PostgreSQL, MySQL/MariaDB, Redis, Kafka, RabbitMQ, NATS, MQTT, Zipkin. */
