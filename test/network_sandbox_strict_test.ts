@@ -143,6 +143,7 @@ Deno.test({
             assert.notEqual(seen[target], "ok", `${target}: ${JSON.stringify(seen)}`);
           }
           // Not on any deny list: refused by the kernel, since nothing listens in the host's namespace.
+          assert.equal(seen[`127.0.0.1:${wide.port}`], "ConnectionRefused", JSON.stringify(seen));
           assert.equal(seen[`127.0.0.2:${wide.port}`], "ConnectionRefused", JSON.stringify(seen));
           assert.equal(seen[`[::1]:${v6.port}`], "ConnectionRefused", JSON.stringify(seen));
           assert.equal(seen[`fetch ${echo}`], "200", "the data plane is reachable");
