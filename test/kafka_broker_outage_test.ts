@@ -49,6 +49,15 @@ async function devBroker(command: "up" | "down", port: number, keep?: { controll
   }
 }
 
+/** Stops the test's own broker on `port` and removes its data. */
+async function removeDevBroker(port: number) {
+  await devBroker("down", port).catch((err) => console.error(err.message));
+  const env = {
+    get: (name: string) => name === "KAFKA_PORT" ? String(port) : Deno.env.get(name),
+  } as Deno.Env;
+  await Deno.remove(devBrokerSettings(env).runDir, { recursive: true }).catch(() => {});
+}
+
 async function sourceState(platform: Platform) {
   const source = await platform.adminJson<Conditioned>(`${KAFKA_SOURCES}/outage`);
   return condition(source);
@@ -127,11 +136,7 @@ kafkaTest(
       await kafka?.close();
       await platform?.stop();
       await sink.server.shutdown();
-      await devBroker("down", port).catch((err) => console.error(err.message));
-      const env = {
-        get: (name: string) => name === "KAFKA_PORT" ? String(port) : Deno.env.get(name),
-      } as Deno.Env;
-      await Deno.remove(devBrokerSettings(env).runDir, { recursive: true }).catch(() => {});
+      await removeDevBroker(port);
     }
   },
   missing,
@@ -216,11 +221,7 @@ kafkaTest(
       await kafka?.close();
       await platform?.stop();
       await sink.server.shutdown();
-      await devBroker("down", port).catch((err) => console.error(err.message));
-      const env = {
-        get: (name: string) => name === "KAFKA_PORT" ? String(port) : Deno.env.get(name),
-      } as Deno.Env;
-      await Deno.remove(devBrokerSettings(env).runDir, { recursive: true }).catch(() => {});
+      await removeDevBroker(port);
     }
   },
   missing,

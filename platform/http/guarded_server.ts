@@ -52,6 +52,17 @@ export function upgradeOptions(request: Request): { socket?: Socket; head?: Uint
 }
 
 /** node:http(s) server options that enforce `limits` (set `maxConnections` on the server as well). */
+/** Resolves once a node server listens on `port` (0: any) and `hostname`; rejects on a listen error. */
+export function listening(server: http.Server, port: number, hostname: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
 export function nodeServerLimits(limits: ConnectionLimits) {
   return {
     connectionsCheckingInterval: TIMEOUT_CHECK_MS,
@@ -84,13 +95,7 @@ export async function serveGuarded(
   server.on("upgrade", (incoming: http.IncomingMessage, socket: Socket, head: Uint8Array) => {
     upgradeRequest(incoming, socket, head, handler, remoteAddr(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.hostname, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listening(server, opts.port, opts.hostname);
   const address = server.address();
   const addr: Deno.NetAddr = {
     transport: "tcp",

@@ -9,7 +9,7 @@
 import https from "node:https";
 import type { Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { type ConnectionLimits, nodeServerLimits } from "../../http/guarded_server.ts";
+import { type ConnectionLimits, listening, nodeServerLimits } from "../../http/guarded_server.ts";
 
 export interface HttpsServer {
   readonly port: number;
@@ -37,13 +37,7 @@ export async function serveHttps(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.hostname, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listening(server, opts.port, opts.hostname);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
   return {
