@@ -36,6 +36,7 @@ import { InstanceSockets } from "./relayed_websocket.ts";
 import { installVolumePaths, type VolumeMount } from "./volume_paths.ts";
 import { captureConsole } from "./log_capture.ts";
 import { runWithTrace, traceHeadersOf } from "./trace_context.ts";
+import { IdTable } from "./id_table.ts";
 
 export interface InstanceInit {
   instance: number;
@@ -63,7 +64,8 @@ const STATS_INTERVAL_MS = 1000;
 let instance = 0;
 let module: FunctionModule;
 let ctx: FunctionContext;
-const inFlight = new Map<number, InFlight>();
+/** By stream number (an IdTable, not a Map: see there). */
+const inFlight = new IdTable<InFlight>();
 
 /** Frames to the supervisor, one socket write per event-loop turn; nowhere until the link is up. */
 let out = new FrameWriter({ write: (bytes: Bytes) => Promise.resolve(bytes.byteLength) });

@@ -9,7 +9,8 @@ import { prepareBody, type PreparedBody } from "../../runtime/body_channel.ts";
 import type { Bytes, FrameType } from "../../runtime/protocol.ts";
 import { type RelayLink, RequestRelay, type WebSocketDeps } from "./request_relay.ts";
 import { checkDeadlines, type ResponseTimeouts } from "./response_deadlines.ts";
-import { TimeoutSweep } from "./timeout_sweep.ts";
+import { type SweepEntry, TimeoutSweep } from "./timeout_sweep.ts";
+import { IdTable } from "../../runtime/id_table.ts";
 import type { PoolLimits } from "./pool_types.ts";
 import type { RevisionRuntimeSpec } from "./revision_runtime_spec.ts";
 
@@ -18,7 +19,7 @@ const TIMEOUT_SWEEP_MS = 100;
 
 const NO_BODY: PreparedBody = { mode: "none" };
 
-interface Flight<I> {
+interface Flight<I> extends SweepEntry {
   relay: RequestRelay;
   instance: I;
   link: RelayLink;
@@ -35,7 +36,8 @@ export interface InFlightDeps<I> {
 }
 
 export class InFlightRequests<I extends { readonly id: number }> {
-  readonly #relays = new Map<number, RequestRelay>();
+  /** By stream number (an IdTable, not a Map: see there). */
+  readonly #relays = new IdTable<RequestRelay>();
   #nextStream = 1;
   readonly #sweep: TimeoutSweep<Flight<I>>;
 
@@ -102,7 +104,7 @@ export class InFlightRequests<I extends { readonly id: number }> {
       this.#sweep.delete(flight);
       done(r.status);
     }, this.deps.sockets);
-    const flight: Flight<I> = { relay, instance, link, startedAt };
+    const flight: Flight<I> = { relay, instance, link, startedAt, deadline: 0, sweepIndex: -1 };
     this.#relays.set(stream, relay);
     request.signal.addEventListener("abort", () => relay.cancel("the caller went away"), { once: true });
     const raw = request.body;
@@ -119,14 +121,14 @@ export class InFlightRequests<I extends { readonly id: number }> {
 
   /** Answers every request on `instanceId` with `status` (its instance died). */
   failOn(instanceId: number, status: number, message: string) {
-    for (const relay of [...this.#relays.values()]) {
+    for (const relay of this.#relays.values()) {
       if (relay.instance === instanceId) relay.fail(status, message);
     }
   }
 
   /** Answers every request still in flight (the revision stopped). */
   failAll(status: number, message: string) {
-    for (const relay of [...this.#relays.values()]) relay.fail(status, message);
+    for (const relay of this.#relays.values()) relay.fail(status, message);
     this.#sweep.clear();
   }
 
