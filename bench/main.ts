@@ -291,73 +291,58 @@ function runCluster(): Promise<ClusterBench> {
   });
 }
 
+/**
+ * BENCH_ONLY=<step>: runs just `measure`, stops what it started, writes `<step>.json` with what it returns
+ * (unless that is already the report's text) and prints its report; exits 1 when it fails.
+ */
+async function runOnly<T>(step: string, measure: () => Promise<T>, report: (result: T) => string) {
+  let result: T;
+  try {
+    result = await measure();
+  } catch (err) {
+    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+    await stopAll(5_000);
+    Deno.exit(1);
+  }
+  await stopAll();
+  if (typeof result !== "string") {
+    await Deno.mkdir(OUT_DIR, { recursive: true });
+    await Deno.writeTextFile(`${OUT_DIR}${step}.json`, JSON.stringify(result, null, 2) + "\n");
+  }
+  console.log(report(result));
+  Deno.exit(0);
+}
+
 stopAllOnSignals();
 let cluster: ClusterBench | undefined;
-if (Deno.env.get("BENCH_ONLY") === "cluster") {
-  try {
-    cluster = await runCluster();
-  } catch (err) {
-    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
-    await stopAll(5_000);
-    Deno.exit(1);
-  }
-  await stopAll();
-  await Deno.mkdir(OUT_DIR, { recursive: true });
-  await Deno.writeTextFile(`${OUT_DIR}cluster.json`, JSON.stringify(cluster, null, 2) + "\n");
-  console.log(renderCluster(cluster));
-  Deno.exit(0);
-}
 let density: DensityRow[] = [];
 let densityFloor: DensityFloor | undefined;
-if (Deno.env.get("BENCH_ONLY") === "density") {
-  try {
-    await runDensity();
-  } catch (err) {
-    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
-    await stopAll(5_000);
-    Deno.exit(1);
-  }
-  await stopAll();
-  await Deno.mkdir(OUT_DIR, { recursive: true });
-  await Deno.writeTextFile(
-    `${OUT_DIR}density.json`,
-    JSON.stringify({ density, floor: densityFloor }, null, 2) + "\n",
-  );
-  console.log(renderDensity(density, densityFloor));
-  Deno.exit(0);
-}
-if (Deno.env.get("BENCH_ONLY") === "throughput") {
-  try {
-    console.log(await runThroughputOnly());
-  } catch (err) {
-    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
-    await stopAll(5_000);
-    Deno.exit(1);
-  }
-  await stopAll();
-  Deno.exit(0);
-}
 let broker: BrokerBench | undefined;
 let loadStep: LoadStep | undefined;
 let kafka: KafkaSourceBenchResult | undefined;
 let queueSources: QueueSourcesBenchResult | undefined;
-if (Deno.env.get("BENCH_ONLY") === "sources") {
-  try {
-    const brokers = Deno.env.get("KAFKA_BROKERS");
-    if (brokers) kafka = await measureKafkaSourceThroughput({ brokers: brokers.split(","), log });
-    else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
-    queueSources = await measureQueueSources({ log });
-  } catch (err) {
-    if (!interrupted()) console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
-    await stopAll(5_000);
-    Deno.exit(1);
-  }
-  await stopAll();
-  await Deno.mkdir(OUT_DIR, { recursive: true });
-  await Deno.writeTextFile(`${OUT_DIR}sources.json`, JSON.stringify({ kafka, queueSources }, null, 2) + "\n");
-  if (kafka) console.log(renderKafka(kafka));
-  console.log(renderQueueSources(queueSources));
-  Deno.exit(0);
+const only = Deno.env.get("BENCH_ONLY");
+if (only === "cluster") await runOnly("cluster", runCluster, renderCluster);
+if (only === "density") {
+  await runOnly("density", async () => {
+    await runDensity();
+    return { density, floor: densityFloor };
+  }, (r) => renderDensity(r.density, r.floor));
+}
+if (only === "throughput") await runOnly("throughput", runThroughputOnly, (text) => text);
+if (only === "sources") {
+  await runOnly(
+    "sources",
+    async () => {
+      const brokers = Deno.env.get("KAFKA_BROKERS");
+      if (brokers) kafka = await measureKafkaSourceThroughput({ brokers: brokers.split(","), log });
+      else log("kafka source: not measured (KAFKA_BROKERS is not set; deno task kafka:up)");
+      queueSources = await measureQueueSources({ log });
+      return { kafka, queueSources };
+    },
+    (r) =>
+      [r.kafka ? renderKafka(r.kafka) : "", renderQueueSources(r.queueSources)].filter(Boolean).join("\n"),
+  );
 }
 let results: BenchResults;
 try {
