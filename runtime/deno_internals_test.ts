@@ -1,11 +1,42 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
-import { requestWithSignal, shortcuts, staticBody } from "./deno_internals.ts";
+import { requestFromParts, requestWithSignal, shortcuts, staticBody } from "./deno_internals.ts";
 
 const text = (b: string | Uint8Array | undefined) => typeof b === "string" ? b : new TextDecoder().decode(b);
 
-Deno.test("this Deno (the one CI pins) allows both shortcuts", () => {
+Deno.test("this Deno (the one CI pins) allows every shortcut", () => {
   // When an upgrade loses one, requests still work (the fallbacks), only slower: this says so.
-  assertEquals(shortcuts, { signal: true, lazyBody: true, staticBody: true });
+  assertEquals(shortcuts, { signal: true, requestFromParts: true, lazyBody: true, staticBody: true });
+});
+
+Deno.test("requestFromParts: reads, clones, copies and aborts as a constructed request", async () => {
+  const controller = new AbortController();
+  const pairs: [string, string][] = [["host", "h.example:8080"], ["set-cookie", "a=1"], [
+    "set-cookie",
+    "b=2",
+  ]];
+  const request = requestFromParts("GET", "http://h.example:8080/p?q=1", pairs, controller.signal);
+  const expected = new Request("http://h.example:8080/p?q=1", { headers: pairs });
+  assert(request instanceof Request);
+  assertEquals(request.method, "GET");
+  assertEquals(request.url, expected.url);
+  assertEquals([...request.headers], [...expected.headers]);
+  assertEquals(request.headers.getSetCookie(), ["a=1", "b=2"]);
+  assertEquals(new URL(request.url).searchParams.get("q"), "1");
+  assertEquals(request.body, null);
+  assertEquals(await request.text(), "");
+  assertEquals(request.signal, controller.signal);
+  // What functions do with the request they get: change its headers, forward it, clone it.
+  request.headers.set("x-added", "yes");
+  const forwarded = new Request("http://elsewhere.example/", request);
+  assertEquals(forwarded.headers.get("x-added"), "yes");
+  assertEquals(forwarded.method, "GET");
+  const clone = request.clone();
+  controller.abort(new Error("gone"));
+  assert(request.signal.aborted);
+  assert(clone.signal.aborted);
+  assertEquals(clone.url, expected.url);
+  // Other methods keep their name.
+  assertEquals(requestFromParts("DELETE", "http://x/", [], new AbortController().signal).method, "DELETE");
 });
 
 Deno.test("requestWithSignal: request.signal is the given signal and follows its abort", () => {

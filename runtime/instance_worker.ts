@@ -20,7 +20,7 @@ import {
 } from "./protocol.ts";
 import type { Bytes } from "./protocol.ts";
 import { BodyReceiver, CreditGate, prepareBody, pumpBody } from "./body_channel.ts";
-import { requestWithSignal, staticBody } from "./deno_internals.ts";
+import { requestFromParts, requestWithSignal, staticBody } from "./deno_internals.ts";
 import type { FunctionContext, FunctionModule } from "./types.ts";
 import {
   callFunction,
@@ -177,11 +177,9 @@ async function serve(id: number, payload: Bytes) {
   }
   let response: Response;
   try {
-    const request = requestWithSignal(
-      head.url,
-      { method: head.method, headers: head.headers, body },
-      state.abort.signal,
-    );
+    const request = body === null
+      ? requestFromParts(head.method, head.url, head.headers, state.abort.signal)
+      : requestWithSignal(head.url, { method: head.method, headers: head.headers, body }, state.abort.signal);
     // The request's trace stays current while the function handles it (sendEvent carries it on).
     response = await runWithTrace(traceHeadersOf(head.headers), () => callFunction(module, request, ctx));
   } catch (err) {

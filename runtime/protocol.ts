@@ -372,6 +372,33 @@ export function decodeResponseHead(payload: Bytes): { head: ResponseHead; inline
   };
 }
 
+/**
+ * Decodes response heads, reusing the previous answer when the same head comes again: a function
+ * mostly answers alike (same status, same headers), and decoding a head is a share of the CPU per
+ * request. Its heads must be treated as read-only.
+ */
+export class ResponseHeadDecoder {
+  #text: Bytes = EMPTY;
+  #head: ResponseHead | null = null;
+
+  decode(payload: Bytes): { head: ResponseHead; inline: Bytes } {
+    const len = readU32(payload);
+    const text = payload.subarray(4, 4 + len);
+    const inline = payload.subarray(4 + len);
+    if (this.#head !== null && sameBytes(text, this.#text)) return { head: this.#head, inline };
+    const { head } = decodeResponseHead(payload);
+    this.#text = text.slice();
+    this.#head = head;
+    return { head, inline };
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function headLines(payload: Bytes): { lines: string[]; inline: Bytes } {
   const len = readU32(payload);
   const lines = decoder.decode(payload.subarray(4, 4 + len)).split("\n");

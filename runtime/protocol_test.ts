@@ -10,6 +10,7 @@ import {
   FrameWriter,
   headFrame,
   requestHeadText,
+  ResponseHeadDecoder,
   responseHeadText,
 } from "./protocol.ts";
 
@@ -204,4 +205,22 @@ Deno.test("FrameWriter batches one turn's frames in one write and reuses its buf
     one.writes[0],
     headFrame(FrameType.Response, 7, "inline\n200\nOK\ncontent-type:text/plain", "héllo"),
   );
+});
+
+Deno.test("ResponseHeadDecoder: the same head again is the same answer; a different one is decoded", () => {
+  const decoder = new ResponseHeadDecoder();
+  const frameOf = (text: string, body: string) =>
+    onlyFrame(headFrame(FrameType.Response, 1, text, body)).payload;
+  const plain = "inline\n200\n\ncontent-type:text/plain";
+  const first = decoder.decode(frameOf(plain, "one"));
+  const again = decoder.decode(frameOf(plain, "two!"));
+  assert(again.head === first.head);
+  assertEquals(new TextDecoder().decode(again.inline), "two!");
+  const other = decoder.decode(frameOf("inline\n404\nNot Found\ncontent-type:text/plain", "x"));
+  assertEquals(other.head.status, 404);
+  assertEquals(other.head.statusText, "Not Found");
+  // Same length, one byte apart.
+  const teapot = decoder.decode(frameOf("inline\n418\nNot Found\ncontent-type:text/plain", "x"));
+  assertEquals(teapot.head.status, 418);
+  assertEquals(decoder.decode(frameOf(plain, "")).head, decodeResponseHead(frameOf(plain, "")).head);
 });

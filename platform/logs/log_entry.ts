@@ -34,3 +34,64 @@ export interface LogEntry {
 export function accessMessage(a: AccessRecord): string {
   return `${a.method} ${a.path} ${a.status} ${a.durationMs.toFixed(1)}ms${a.coldStart ? " cold-start" : ""}`;
 }
+
+/**
+ * One request's access line as the log keeps it: one object with the request's outcome; its text
+ * and record are made when someone reads them (most lines never are). An access line is written
+ * for every request, so making its text up front was a visible share of the CPU per request.
+ */
+export class AccessLine implements LogEntry {
+  readonly kind = "access" as const;
+  traceId?: string;
+
+  constructor(
+    readonly time: number,
+    readonly namespace: string,
+    readonly service: string,
+    readonly revision: string,
+    readonly instance: number | undefined,
+    readonly method: string,
+    /** The request's absolute URL (the line shows its path and query). */
+    readonly url: string,
+    readonly status: number,
+    /** Unrounded. */
+    readonly durationMs: number,
+    readonly coldStart: boolean,
+  ) {}
+
+  get level(): LogLevel {
+    return this.status >= 500 ? "error" : "info";
+  }
+
+  get access(): AccessRecord {
+    return {
+      method: this.method,
+      path: pathOf(this.url),
+      status: this.status,
+      durationMs: Math.round(this.durationMs * 10) / 10,
+      coldStart: this.coldStart,
+    };
+  }
+
+  get message(): string {
+    return accessMessage(this.access);
+  }
+
+  /** About the length of `message`, without making it (what the log store counts against its bound). */
+  get messageLength(): number {
+    return this.method.length + this.url.length + 24;
+  }
+
+  toJSON(): LogEntry {
+    const { time, namespace, service, revision, instance, level, kind, message, access, traceId } = this;
+    return { time, namespace, service, revision, instance, level, kind, message, access, traceId };
+  }
+}
+
+/** The path and query of an absolute URL, without parsing it. */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("//");
+  if (scheme < 0) return url;
+  const slash = url.indexOf("/", scheme + 2);
+  return slash < 0 ? "/" : url.slice(slash);
+}

@@ -4,7 +4,7 @@
  * first), so a chatty function cannot grow the platform. Followers get new entries as they come.
  */
 import type { Clock } from "../clock/clock.ts";
-import type { LogEntry } from "./log_entry.ts";
+import { AccessLine, type LogEntry } from "./log_entry.ts";
 
 export interface LogStoreLimits {
   /** Per revision, counted as message length plus a fixed overhead per entry. */
@@ -105,7 +105,7 @@ export class LogStore {
 }
 
 function sizeOf(e: LogEntry): number {
-  return e.message.length + ENTRY_OVERHEAD;
+  return (e instanceof AccessLine ? e.messageLength : e.message.length) + ENTRY_OVERHEAD;
 }
 
 function matches(q: LogQuery, e: LogEntry): boolean {

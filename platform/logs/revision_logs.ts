@@ -3,7 +3,7 @@ import type { CapturedLog } from "../../runtime/log_capture.ts";
 import type { RequestDone } from "../supervisor/pool_types.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 import type { InstanceLogSink } from "../supervisor/supervisor.ts";
-import { accessMessage, type AccessRecord, type LogEntry } from "./log_entry.ts";
+import { AccessLine } from "./log_entry.ts";
 import type { LogStore } from "./log_store.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
@@ -45,31 +45,17 @@ export class RevisionLogs implements InstanceLogSink {
   }
 }
 
-export function accessEntry(spec: RevisionRuntimeSpec, done: RequestDone, now: number): LogEntry {
-  const access: AccessRecord = {
-    method: done.method,
-    path: pathOf(done.url),
-    status: done.status,
-    durationMs: Math.round(done.durationMs * 10) / 10,
-    coldStart: done.coldStart,
-  };
-  return {
-    time: now,
-    namespace: spec.namespace,
-    service: spec.service,
-    revision: spec.revision,
-    instance: done.instance,
-    level: done.status >= 500 ? "error" : "info",
-    kind: "access",
-    message: accessMessage(access),
-    access,
-  };
-}
-
-/** The path and query of an absolute URL, without parsing it (this runs once per request). */
-export function pathOf(url: string): string {
-  const scheme = url.indexOf("//");
-  if (scheme < 0) return url;
-  const slash = url.indexOf("/", scheme + 2);
-  return slash < 0 ? "/" : url.slice(slash);
+export function accessEntry(spec: RevisionRuntimeSpec, done: RequestDone, now: number): AccessLine {
+  return new AccessLine(
+    now,
+    spec.namespace,
+    spec.service,
+    spec.revision,
+    done.instance,
+    done.method,
+    done.url,
+    done.status,
+    done.durationMs,
+    done.coldStart,
+  );
 }

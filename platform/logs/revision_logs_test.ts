@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { accessEntry, pathOf } from "./revision_logs.ts";
+import { accessEntry } from "./revision_logs.ts";
+import { pathOf } from "./log_entry.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 
 Deno.test("pathOf() keeps the path and query of an absolute URL", () => {
@@ -32,4 +33,11 @@ Deno.test("accessEntry() makes one access line with the request's outcome", () =
     durationMs: 41.3,
     coldStart: true,
   });
+  // As it is served (JSON lines) and read back: text and record included.
+  const served = JSON.parse(JSON.stringify(e));
+  assert.equal(served.message, "POST /orders?id=7 503 41.3ms cold-start");
+  assert.equal(served.level, "error");
+  assert.equal(served.kind, "access");
+  assert.equal(served.time, 1000);
+  assert.deepEqual(served.access, e.access);
 });

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { RouteTable } from "./route_table.ts";
-import { matchHost } from "./host_match.ts";
+import { HostMatchCache } from "./host_match.ts";
 import type { BackendLookup, RevisionBackend } from "./revision_backend.ts";
 import { errorResponse } from "../http/error_response.ts";
 import { type Span, SpanKind, type Tracing } from "../tracing/tracing.ts";
@@ -38,6 +38,7 @@ export interface DataPlane {
 export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const app = new Hono<DataPlaneEnv>();
   const exists = (ns: string, svc: string) => deps.routes.has(ns, svc);
+  const hosts = new HostMatchCache(deps.domain, exists);
   const limits = deps.limits;
   const guard = limits ? new RequestGuard(limits) : undefined;
   if (guard) app.use("*", guard.middleware);
@@ -198,7 +199,7 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
     // In-process requests (event delivery) carry the host in their URL only.
     const url = request.url;
     const host = request.headers.get("host") ?? hostOf(url);
-    const target = matchHost(host, deps.domain, exists);
+    const target = hosts.match(host, deps.routes.version);
     if (!target) return app.fetch(request, env);
     if (!guard) return forward(request, target.namespace, target.service, target.tag, url, env.remoteAddr);
     const refused = guard.admit(request);

@@ -33,3 +33,33 @@ function stripPort(host: string): string {
   const colon = host.lastIndexOf(":");
   return colon >= 0 ? host.slice(0, colon) : host;
 }
+
+/**
+ * matchHost's answers by Host header, kept while the Services are the same (`version`): a client
+ * sends the same Host on every request, and matching it again was a visible share of the hot path.
+ * Bounded: a flood of made-up Hosts only empties it.
+ */
+export class HostMatchCache {
+  #answers = new Map<string, HostTarget | null>();
+  #version = -1;
+
+  constructor(
+    private readonly domain: string,
+    private readonly exists: (namespace: string, service: string) => boolean,
+    private readonly maxEntries = 1024,
+  ) {}
+
+  match(hostHeader: string, version: number): HostTarget | null {
+    if (version !== this.#version) {
+      this.#answers.clear();
+      this.#version = version;
+    }
+    let answer = this.#answers.get(hostHeader);
+    if (answer === undefined) {
+      answer = matchHost(hostHeader, this.domain, this.exists);
+      if (this.#answers.size >= this.maxEntries) this.#answers.clear();
+      this.#answers.set(hostHeader, answer);
+    }
+    return answer;
+  }
+}

@@ -14,6 +14,8 @@ export interface ServiceRoutes {
 
 export class RouteTable {
   #routes = new Map<string, ServiceRoutes>();
+  /** Changes whenever the set of Services does (what was looked up by host may have changed meaning). */
+  version = 0;
 
   /**
    * Sets a Service's traffic. The split's round-robin state is kept when the weights are the ones
@@ -36,11 +38,12 @@ export class RouteTable {
       return;
     }
     const split = new SmoothWeightedRoundRobin([...weights].map(([item, weight]) => ({ item, weight })));
+    if (!current) this.version++;
     this.#routes.set(key, { split, tags, weights: signature });
   }
 
   delete(namespace: string, service: string) {
-    this.#routes.delete(`${namespace}/${service}`);
+    if (this.#routes.delete(`${namespace}/${service}`)) this.version++;
   }
 
   get(namespace: string, service: string): ServiceRoutes | undefined {

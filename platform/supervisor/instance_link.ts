@@ -4,7 +4,7 @@
  * not in the request path (relaying through it cost a third of the CPU per request and a thread
  * wake-up each way); it only starts, stops and reports its workers.
  */
-import { FrameReader, FrameWriter } from "../../runtime/protocol.ts";
+import { FrameReader, FrameWriter, ResponseHeadDecoder } from "../../runtime/protocol.ts";
 import type { Bytes, Frame, FrameType } from "../../runtime/protocol.ts";
 
 /** What a link tells its owner. */
@@ -15,6 +15,8 @@ export interface LinkEvents {
 }
 
 export class InstanceLink {
+  /** The heads of its responses (one function's: mostly alike). */
+  readonly responseHeads = new ResponseHeadDecoder();
   #out: FrameWriter;
   #gone = false;
 

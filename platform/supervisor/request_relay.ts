@@ -12,6 +12,7 @@ import {
   readU32,
   requestHeadText,
   type ResponseHead,
+  type ResponseHeadDecoder,
   u32Payload,
 } from "../../runtime/protocol.ts";
 import type { Bytes } from "../../runtime/protocol.ts";
@@ -20,6 +21,8 @@ import { BodyReceiver, CreditGate, type PreparedBody, pumpBody } from "../../run
 /** The part of an instance's link a relay writes to (InstanceLink, or a fake in tests). */
 export interface RelayLink {
   readonly gone: boolean;
+  /** The link's response heads, decoded with reuse (see ResponseHeadDecoder); decoded afresh when absent. */
+  readonly responseHeads?: ResponseHeadDecoder;
   send(type: FrameType, stream: number, payload?: Bytes): Promise<void> | void;
   /** A head frame: u32 text length | text | body (see `headFrame`), encoded where it is sent. */
   sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array): Promise<void> | void;
@@ -103,7 +106,7 @@ export class RequestRelay {
         this.#upgrade(payload);
         return;
       case FrameType.Response: {
-        const { head, inline } = decodeResponseHead(payload);
+        const { head, inline } = this.link.responseHeads?.decode(payload) ?? decodeResponseHead(payload);
         this.#answer(this.#build(head, head.body === "none" ? null : inline));
         this.#finish();
         return;
