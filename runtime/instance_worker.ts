@@ -201,7 +201,9 @@ async function serve(id: number, payload: Bytes) {
   const whole = staticBody(response);
   if (whole !== undefined) {
     inFlight.delete(id);
-    const text = responseHeadText(response.status, response.statusText, response.headers, "inline");
+    // As text only with a content type: one made from a string without it would get text/plain.
+    const mode = typeof whole === "string" && response.headers.has("content-type") ? "text" : "inline";
+    const text = responseHeadText(response.status, response.statusText, response.headers, mode);
     out.writeHead(FrameType.Response, id, text, whole);
     return;
   }

@@ -277,9 +277,11 @@ export type HeaderPairs = [string, string][];
 
 /**
  * How a body travels with its head: absent, complete and inline (small bodies, the common case,
- * cost no extra frames), or streamed in Body frames that follow.
+ * cost no extra frames), or streamed in Body frames that follow. `text` is inline too, and says the
+ * body was a string (UTF-8 here): the receiver may hand it on as a string, which Deno answers with
+ * far less work than bytes (a Response from bytes costs ~1.5 µs more to make).
  */
-export type BodyMode = "none" | "inline" | "stream";
+export type BodyMode = "none" | "inline" | "text" | "stream";
 
 export interface RequestHead {
   method: string;

@@ -14,7 +14,11 @@ import type { RelayLink } from "./request_relay.ts";
 class RecordingLink implements RelayLink {
   gone = false;
   heads = new Map<number, string>();
-  send() {}
+  /** Streams this link was told to abort. */
+  aborts: number[] = [];
+  send(type: FrameType, stream: number) {
+    if (type === FrameType.Abort) this.aborts.push(stream);
+  }
   sendHead(type: FrameType, stream: number, text: string, body?: Uint8Array) {
     forEachFrame(headFrame(type, stream, text, body), (t, s, payload) => {
       if (t === FrameType.RequestHead) this.heads.set(s, decodeRequestHead(payload).head.url);
@@ -101,4 +105,51 @@ Deno.test("InFlightRequests: a request to an instance whose link is gone is answ
   const res = await f.send({ id: 1 }, link, new Request("http://x/"), "/", 0, undefined, () => {});
   assert.equal(res.status, 502);
   assert.match(await res.text(), /crashed/);
+});
+
+Deno.test("InFlightRequests: a caller leaving is watched from the first sweep a request is still running at", async () => {
+  const clock = new FakeClock(0);
+  const f = flights(clock);
+  const link = new RecordingLink();
+  // Answered before any sweep: its signal is never read (that costs Deno a cancel handler per request).
+  let reads = 0;
+  const quick = new Request("http://x/quick");
+  const signal = quick.signal;
+  Object.defineProperty(quick, "signal", { get: () => (reads++, signal) });
+  const quickDone = f.send({ id: 1 }, link, quick, "/quick", 0, undefined, () => {});
+  answer(f, [...link.heads.keys()][0], "ok");
+  await quickDone;
+  // Still running at the first sweep: from then on its caller's leaving cancels it.
+  const caller = new AbortController();
+  const slow = f.send(
+    { id: 1 },
+    link,
+    new Request("http://x/slow", { signal: caller.signal }),
+    "/slow",
+    0,
+    undefined,
+    () => {},
+  );
+  const slowStream = [...link.heads.keys()][1];
+  await clock.advance(150);
+  assert.equal(reads, 0);
+  assert.deepEqual(link.aborts, []);
+  caller.abort();
+  // (Its Response never comes: nobody is left to take it.)
+  assert.deepEqual(link.aborts, [slowStream]);
+});
+
+Deno.test("InFlightRequests: a text body arrives as the same bytes (a leading BOM and non-ASCII included)", async () => {
+  const f = flights(new FakeClock(0));
+  const link = new RecordingLink();
+  const res = f.send({ id: 1 }, link, new Request("http://x/"), "/", 0, undefined, () => {});
+  const sent = "\uFEFFgrüße 🎉\n";
+  const text = responseHeadText(200, "", new Headers({ "content-type": "text/plain;charset=UTF-8" }), "text");
+  forEachFrame(
+    headFrame(FrameType.Response, [...link.heads.keys()][0], text, sent),
+    (t, s, p) => f.frame(s, t, p),
+  );
+  const response = await res;
+  assert.equal(response.headers.get("content-type"), "text/plain;charset=UTF-8");
+  assert.deepEqual(new Uint8Array(await response.arrayBuffer()), new TextEncoder().encode(sent));
 });

@@ -38,6 +38,8 @@ export interface WebSocketDeps {
 }
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+/** A text body goes on as the string it was (see BodyMode); a leading BOM is part of the text. */
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 export class RequestRelay {
   /** True once the caller has a Response (the head arrived, or an error was answered). */
@@ -107,7 +109,8 @@ export class RequestRelay {
         return;
       case FrameType.Response: {
         const { head, inline } = this.link.responseHeads?.decode(payload) ?? decodeResponseHead(payload);
-        this.#answer(this.#build(head, head.body === "none" ? null : inline));
+        const body = head.body === "none" ? null : head.body === "text" ? UTF8.decode(inline) : inline;
+        this.#answer(this.#build(head, body));
         this.#finish();
         return;
       }
