@@ -121,7 +121,7 @@ Deno.test("InFlightRequests: a caller leaving is watched from the first sweep a 
   await quickDone;
   // Still running at the first sweep: from then on its caller's leaving cancels it.
   const caller = new AbortController();
-  const slow = f.send(
+  f.send(
     { id: 1 },
     link,
     new Request("http://x/slow", { signal: caller.signal }),
