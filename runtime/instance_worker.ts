@@ -95,6 +95,14 @@ async function warmUp() {
   let served: Promise<void> | undefined;
   forEachFrame(frame, (_type, _stream, payload) => (served = serve(0, payload)));
   await served;
+  // And a body-less one: those take another way (requestFromParts) and answer as text.
+  const get = headFrame(
+    FrameType.RequestHead,
+    0,
+    requestHeadText("GET", "http://warm.up/", headers, "none", "127.0.0.1"),
+  );
+  forEachFrame(get, (_type, _stream, payload) => (served = serve(0, payload)));
+  await served;
 }
 
 /** Opens the link and serves what comes over it; when the supervisor closes it, the instance ends. */

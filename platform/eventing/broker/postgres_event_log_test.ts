@@ -28,6 +28,11 @@ const append = (id: string, uids = ["t1"], data?: CloudEvent["data"]) => ({
 });
 
 /** A fresh database with the platform's schema, and `clients` connections to it (one per "node"). */
+/** Swallows only the rejections of a postgres client this test ended on purpose. */
+function ignoreEndedClient(e: PromiseRejectionEvent) {
+  if (/CONNECTION_(DESTROYED|ENDED)/.test(String(e.reason))) e.preventDefault();
+}
+
 async function withDatabase(clients: number, fn: (sqls: Sql[], url: string) => Promise<void>) {
   const db = await createTestDatabase();
   const sqls = Array.from({ length: clients }, () => postgres(db.url, { max: 3, onnotice: () => {} }));
@@ -243,6 +248,9 @@ postgresTest(
         events: Array.from({ length: 10 }, (_, i) => event(`e${i}`)),
       });
       await until("node-a claimed everything", () => stuck.log.inFlight === 10);
+      // Its client ended mid-query, as a dead node's is: the postgres library may then reject a
+      // promise of its own that nobody awaits (seen once in many runs). That is not the log's doing.
+      globalThis.addEventListener("unhandledrejection", ignoreEndedClient);
       await own.end({ timeout: 0 });
       const delivered: string[] = [];
       const rescuer = node(b, "node-b", (row) => {
@@ -254,6 +262,8 @@ postgresTest(
       assertEquals(rescuer.redelivered.sort(), delivered.sort(), "each counted as a possible duplicate");
       await rescuer.log.stop(1000);
       await stuck.log.stop(0);
+      await new Promise((r) => setTimeout(r, 100));
+      globalThis.removeEventListener("unhandledrejection", ignoreEndedClient);
     });
   },
   missing,
