@@ -109,7 +109,7 @@ export const RECONCILE_DEFAULTS = {
 
 /** Bounds of each revision's log store (what its functions printed and its access lines). */
 export const FUNCTION_LOG_DEFAULTS = {
-  /** `--revision-log-max-bytes`: per revision; the oldest lines go first. */
+  /** `--revision-log-max-bytes`: per revision; the oldest lines go first (access lines apart: see LogStore). */
   maxBytes: 1024 * 1024,
   /** `--revision-log-max-age`: lines older than this are forgotten, ms. */
   maxAgeMs: 60 * 60 * 1000,

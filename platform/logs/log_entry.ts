@@ -36,9 +36,8 @@ export function accessMessage(a: AccessRecord): string {
 }
 
 /**
- * One request's access line as the log keeps it: one object with the request's outcome; its text
- * and record are made when someone reads them (most lines never are). An access line is written
- * for every request, so making its text up front was a visible share of the CPU per request.
+ * One request's access line as read from the log (the log keeps lines in columns: see AccessRing);
+ * its text and record are made when someone reads them.
  */
 export class AccessLine implements LogEntry {
   readonly kind = "access" as const;
@@ -75,11 +74,6 @@ export class AccessLine implements LogEntry {
 
   get message(): string {
     return accessMessage(this.access);
-  }
-
-  /** About the length of `message`, without making it (what the log store counts against its bound). */
-  get messageLength(): number {
-    return this.method.length + this.url.length + 24;
   }
 
   toJSON(): LogEntry {

@@ -1,10 +1,13 @@
 /**
  * The bounded in-memory log of every revision: what its functions printed and its access lines.
- * Each revision keeps at most `maxBytes` of entries and none older than `maxAgeMs` (oldest go
- * first), so a chatty function cannot grow the platform. Followers get new entries as they come.
+ * Each revision keeps at most `maxBytes` of printed lines and as many access lines as would fit in
+ * `maxBytes` (ACCESS_LINE_BYTES each, in an AccessRing of their own, so a burst of requests does not
+ * push out what the function printed), none older than `maxAgeMs` (oldest go first): a chatty
+ * function cannot grow the platform. Followers get new entries as they come.
  */
 import type { Clock } from "../clock/clock.ts";
-import { AccessLine, type LogEntry } from "./log_entry.ts";
+import type { LogEntry } from "./log_entry.ts";
+import { type AccessFields, AccessRing } from "./access_ring.ts";
 
 export interface LogStoreLimits {
   /** Per revision, counted as message length plus a fixed overhead per entry. */
@@ -24,12 +27,18 @@ export interface LogQuery {
 
 /** What an entry costs beyond its message: its fields and object. */
 const ENTRY_OVERHEAD = 128;
+/** What an access line is counted as against `maxBytes` (its text is ~30 bytes, as an entry it was ~160). */
+export const ACCESS_LINE_BYTES = 160;
 
-/** A revision's entries from `start` on: dropped ones are skipped, not shifted out, and compacted now and then. */
+/**
+ * A revision's printed lines from `start` on (dropped ones are skipped, not shifted out, and
+ * compacted now and then), and its access lines.
+ */
 interface RevisionLog {
   entries: LogEntry[];
   start: number;
   bytes: number;
+  access?: AccessRing;
 }
 
 type Follower = { query: LogQuery; send: (entry: LogEntry) => void };
@@ -43,9 +52,7 @@ export class LogStore {
   constructor(private readonly limits: LogStoreLimits, private readonly clock: Clock) {}
 
   append(entry: LogEntry) {
-    const key = `${entry.namespace}/${entry.revision}`;
-    let log = this.#logs.get(key);
-    if (!log) this.#logs.set(key, log = { entries: [], start: 0, bytes: 0 });
+    const log = this.#log(entry.namespace, entry.revision);
     log.entries.push(entry);
     log.bytes += sizeOf(entry);
     let cut = log.start;
@@ -59,17 +66,62 @@ export class LogStore {
     }
   }
 
+  /**
+   * The ring a revision's access lines go to, for appendAccess. Kept by the caller (no lookup per
+   * request) until it is `detached`.
+   */
+  accessRing(namespace: string, service: string, revision: string): AccessRing {
+    const log = this.#log(namespace, revision);
+    return log.access ??= new AccessRing(
+      namespace,
+      service,
+      revision,
+      this.limits.maxBytes / ACCESS_LINE_BYTES,
+    );
+  }
+
+  /** One request's access line, into its revision's ring (see accessRing). */
+  appendAccess(ring: AccessRing, line: AccessFields) {
+    if (
+      ring.push(
+        line.time,
+        line.instance,
+        line.method,
+        line.url,
+        line.status,
+        line.durationMs,
+        line.coldStart,
+        line.traceId,
+      )
+    ) {
+      this.dropped++;
+    }
+    if (this.#followers.size === 0) return;
+    const entry = ring.line(ring.size - 1);
+    for (const f of this.#followers) {
+      if (matches(f.query, entry)) f.send(entry);
+    }
+  }
+
   /** Entries that match, oldest first. */
   query(q: LogQuery): LogEntry[] {
     const out: LogEntry[] = [];
+    const oldest = this.clock.now() - this.limits.maxAgeMs;
     for (const [key, log] of this.#logs) {
       this.#expire(log);
-      if (log.entries.length === log.start) {
+      const access = log.access;
+      if (log.entries.length === log.start && (!access || access.newest < oldest)) {
         this.#logs.delete(key);
+        if (access) access.detached = true;
         continue;
       }
       for (let i = log.start; i < log.entries.length; i++) {
         if (matches(q, log.entries[i])) out.push(log.entries[i]);
+      }
+      if (access && access.namespace === q.namespace && access.service === q.service) {
+        for (const line of access.linesSince(Math.max(oldest, q.since ?? 0))) {
+          if (matches(q, line)) out.push(line);
+        }
       }
     }
     out.sort((a, b) => a.time - b.time);
@@ -81,6 +133,13 @@ export class LogStore {
     const f = { query: q, send };
     this.#followers.add(f);
     return () => this.#followers.delete(f);
+  }
+
+  #log(namespace: string, revision: string): RevisionLog {
+    const key = `${namespace}/${revision}`;
+    let log = this.#logs.get(key);
+    if (!log) this.#logs.set(key, log = { entries: [], start: 0, bytes: 0 });
+    return log;
   }
 
   #expire(log: RevisionLog) {
@@ -105,7 +164,7 @@ export class LogStore {
 }
 
 function sizeOf(e: LogEntry): number {
-  return (e instanceof AccessLine ? e.messageLength : e.message.length) + ENTRY_OVERHEAD;
+  return e.message.length + ENTRY_OVERHEAD;
 }
 
 function matches(q: LogQuery, e: LogEntry): boolean {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { LogEntry } from "./log_entry.ts";
-import { LogStore } from "./log_store.ts";
+import { ACCESS_LINE_BYTES, LogStore } from "./log_store.ts";
 
 function entry(time: number, message: string, revision = "hello-00001", service = "hello"): LogEntry {
   return { time, namespace: "default", service, revision, instance: 1, level: "info", kind: "app", message };
@@ -64,4 +64,47 @@ Deno.test("LogStore keeps the newest entries in order through many drops (bulk c
   assert.equal(kept[0].message, "line 04900");
   assert.equal(kept.at(-1)!.message, "line 04999");
   assert.equal(store.dropped, 4900);
+});
+
+Deno.test("LogStore: access lines sit beside printed ones in time order, followed, bounded and aged", async () => {
+  const clock = new FakeClock(1000);
+  const store = new LogStore({ maxBytes: 3 * ACCESS_LINE_BYTES, maxAgeMs: 60_000 }, clock);
+  const followed: string[] = [];
+  store.follow({ namespace: "default", service: "hello" }, (e) => followed.push(`${e.kind} ${e.message}`));
+  const ring = store.accessRing("default", "hello", "hello-00001");
+  const access = (time: number, path: string) =>
+    store.appendAccess(ring, {
+      time,
+      instance: 1,
+      method: "GET",
+      url: `http://hello.default.localhost${path}`,
+      status: 200,
+      durationMs: 1,
+      coldStart: false,
+    });
+  access(1000, "/a");
+  store.append(entry(1001, "printed"));
+  access(1002, "/b");
+  assert.deepEqual(
+    store.query({ namespace: "default", service: "hello" }).map((e) => e.message),
+    ["GET /a 200 1.0ms", "printed", "GET /b 200 1.0ms"],
+  );
+  assert.deepEqual(followed, ["access GET /a 200 1.0ms", "app printed", "access GET /b 200 1.0ms"]);
+  // Three access lines fit; a fourth pushes out the oldest access line, not the printed one.
+  access(1003, "/c");
+  access(1004, "/d");
+  assert.deepEqual(
+    store.query({ namespace: "default", service: "hello" }).map((e) => e.message),
+    ["printed", "GET /b 200 1.0ms", "GET /c 200 1.0ms", "GET /d 200 1.0ms"],
+  );
+  assert.equal(store.dropped, 1);
+  assert.deepEqual(store.query({ namespace: "default", service: "other" }), []);
+  assert.equal(store.query({ namespace: "default", service: "hello", since: 1004 }).length, 1);
+  // Past the age bound everything goes, and the ring is let go: lines go to a new one.
+  await clock.advance(61_000);
+  assert.deepEqual(store.query({ namespace: "default", service: "hello" }), []);
+  assert.equal(ring.detached, true);
+  const next = store.accessRing("default", "hello", "hello-00001");
+  assert.notEqual(next, ring);
+  assert.equal(next.size, 0);
 });

@@ -3,7 +3,7 @@ import type { CapturedLog } from "../../runtime/log_capture.ts";
 import type { RequestDone } from "../supervisor/pool_types.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 import type { InstanceLogSink } from "../supervisor/supervisor.ts";
-import { AccessLine } from "./log_entry.ts";
+import type { AccessRing } from "./access_ring.ts";
 import type { LogStore } from "./log_store.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { Logger } from "../log.ts";
@@ -39,23 +39,23 @@ export class RevisionLogs implements InstanceLogSink {
 
   requestDone(spec: RevisionRuntimeSpec, done: RequestDone, traceId?: string) {
     if (!this.accessLogOn(spec.namespace, spec.service)) return;
-    const entry = accessEntry(spec, done, this.clock.now());
-    if (traceId) entry.traceId = traceId;
-    this.store.append(entry);
+    let ring = this.#rings.get(spec);
+    if (!ring || ring.detached) {
+      ring = this.store.accessRing(spec.namespace, spec.service, spec.revision);
+      this.#rings.set(spec, ring);
+    }
+    this.store.appendAccess(ring, {
+      time: this.clock.now(),
+      instance: done.instance,
+      method: done.method,
+      url: done.url,
+      status: done.status,
+      durationMs: done.durationMs,
+      coldStart: done.coldStart,
+      traceId,
+    });
   }
-}
 
-export function accessEntry(spec: RevisionRuntimeSpec, done: RequestDone, now: number): AccessLine {
-  return new AccessLine(
-    now,
-    spec.namespace,
-    spec.service,
-    spec.revision,
-    done.instance,
-    done.method,
-    done.url,
-    done.status,
-    done.durationMs,
-    done.coldStart,
-  );
+  /** Each revision's access ring, without a lookup per request. */
+  #rings = new WeakMap<RevisionRuntimeSpec, AccessRing>();
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { accessEntry } from "./revision_logs.ts";
+import { RevisionLogs } from "./revision_logs.ts";
+import { LogStore } from "./log_store.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { pathOf } from "./log_entry.ts";
 import type { RevisionRuntimeSpec } from "../supervisor/revision_runtime_spec.ts";
 
@@ -9,9 +11,12 @@ Deno.test("pathOf() keeps the path and query of an absolute URL", () => {
   assert.equal(pathOf("/already"), "/already");
 });
 
-Deno.test("accessEntry() makes one access line with the request's outcome", () => {
+Deno.test("requestDone() writes one access line with the request's outcome, read back as text and record", () => {
+  const clock = new FakeClock(1000);
+  const store = new LogStore({ maxBytes: 1 << 20, maxAgeMs: 60_000 }, clock);
+  const logs = new RevisionLogs(store, () => true, clock);
   const spec = { namespace: "default", service: "hello", revision: "hello-00001" } as RevisionRuntimeSpec;
-  const e = accessEntry(spec, {
+  logs.requestDone(spec, {
     request: new Request("http://x/"),
     start: 0,
     waitMs: 40,
@@ -22,9 +27,13 @@ Deno.test("accessEntry() makes one access line with the request's outcome", () =
     instance: undefined,
     coldStart: true,
     viaActivator: true,
-  }, 1000);
+  }, "trace-1");
+  const [e] = store.query({ namespace: "default", service: "hello" });
   assert.equal(e.kind, "access");
   assert.equal(e.level, "error");
+  assert.equal(e.time, 1000);
+  assert.equal(e.instance, undefined);
+  assert.equal(e.traceId, "trace-1");
   assert.equal(e.message, "POST /orders?id=7 503 41.3ms cold-start");
   assert.deepEqual(e.access, {
     method: "POST",
@@ -38,6 +47,6 @@ Deno.test("accessEntry() makes one access line with the request's outcome", () =
   assert.equal(served.message, "POST /orders?id=7 503 41.3ms cold-start");
   assert.equal(served.level, "error");
   assert.equal(served.kind, "access");
-  assert.equal(served.time, 1000);
+  assert.equal(served.traceId, "trace-1");
   assert.deepEqual(served.access, e.access);
 });
