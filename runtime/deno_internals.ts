@@ -69,10 +69,13 @@ const INNER_REQUEST_ACCESSORS = {
     (this as unknown as InnerRequest).headerListInner = value;
   },
   url(this: InnerRequest): string {
-    return this.currentUrl.call(this, 0);
+    return this.urlAt(0);
   },
-  currentUrl(this: InnerRequest, at?: number): string {
-    const i = at ?? this.urlList.length - 1;
+  currentUrl(this: InnerRequest): string {
+    return this.urlAt(this.urlList.length - 1);
+  },
+  /** The i-th URL of the list, evaluated once. */
+  urlAt(this: InnerRequest, i: number): string {
     if (this.urlListProcessed[i] === undefined) this.urlListProcessed[i] = this.urlList[i]();
     return this.urlListProcessed[i];
   },
@@ -88,7 +91,7 @@ interface InnerRequest {
   urlListProcessed: string[];
   clientRid: null;
   blobUrlEntry: null;
-  currentUrl(at?: number): string;
+  urlAt(i: number): string;
 }
 
 type FromParts = (method: string, url: string, headers: [string, string][], signal: AbortSignal) => Request;

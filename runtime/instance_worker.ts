@@ -86,22 +86,16 @@ async function warmUp() {
   module = { fetch: async (req) => new Response(`warm ${req.method} ${(await req.text()).length}`) };
   ctx = { service: "", namespace: "", revision: "warm-up", env: {} };
   const headers = new Headers({ "content-type": "text/plain" });
-  const frame = headFrame(
-    FrameType.RequestHead,
-    0,
-    requestHeadText("POST", "http://warm.up/", headers, "inline", "127.0.0.1"),
-    "warm-up body",
-  );
+  const head = (method: string, mode: "inline" | "none") =>
+    requestHeadText(method, "http://warm.up/", headers, mode, "127.0.0.1");
+  await warmServe(headFrame(FrameType.RequestHead, 0, head("POST", "inline"), "warm-up body"));
+  // And a body-less one: those take another way (requestFromParts) and answer as text.
+  await warmServe(headFrame(FrameType.RequestHead, 0, head("GET", "none")));
+}
+
+async function warmServe(frame: Bytes) {
   let served: Promise<void> | undefined;
   forEachFrame(frame, (_type, _stream, payload) => (served = serve(0, payload)));
-  await served;
-  // And a body-less one: those take another way (requestFromParts) and answer as text.
-  const get = headFrame(
-    FrameType.RequestHead,
-    0,
-    requestHeadText("GET", "http://warm.up/", headers, "none", "127.0.0.1"),
-  );
-  forEachFrame(get, (_type, _stream, payload) => (served = serve(0, payload)));
   await served;
 }
 

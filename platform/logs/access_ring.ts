@@ -68,27 +68,18 @@ export class AccessRing {
   }
 
   /** Adds a line; true when the oldest had to go to make room. */
-  push(
-    time: number,
-    instance: number | undefined,
-    method: string,
-    url: string,
-    status: number,
-    durationMs: number,
-    coldStart: boolean,
-    traceId?: string,
-  ): boolean {
+  push(line: AccessFields): boolean {
     if (this.#size === this.#time.length && this.#size < this.capacity) this.#grow();
     const full = this.#size === this.capacity;
     const at = full ? this.#first : this.#slot(this.#size);
-    this.#time[at] = time;
-    this.#duration[at] = durationMs;
-    this.#status[at] = status;
-    this.#instance[at] = instance ?? -1;
-    this.#coldStart[at] = coldStart ? 1 : 0;
-    this.#method[at] = this.#pooled(method);
-    this.#url[at] = this.#pooled(url);
-    this.#traceId[at] = traceId;
+    this.#time[at] = line.time;
+    this.#duration[at] = line.durationMs;
+    this.#status[at] = line.status;
+    this.#instance[at] = line.instance ?? -1;
+    this.#coldStart[at] = line.coldStart ? 1 : 0;
+    this.#method[at] = this.#pooled(line.method);
+    this.#url[at] = this.#pooled(line.url);
+    this.#traceId[at] = line.traceId;
     if (full) this.#first = (this.#first + 1) % this.#time.length;
     else this.#size++;
     return full;

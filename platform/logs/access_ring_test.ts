@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { AccessRing } from "./access_ring.ts";
 
 const push = (ring: AccessRing, time: number, url = `http://h/p${time}`) =>
-  ring.push(time, time % 2 === 0 ? time : undefined, "GET", url, 200 + (time % 3), time / 10, time % 5 === 0);
+  ring.push({
+    time,
+    instance: time % 2 === 0 ? time : undefined,
+    method: "GET",
+    url,
+    status: 200 + (time % 3),
+    durationMs: time / 10,
+    coldStart: time % 5 === 0,
+  });
 
 Deno.test("AccessRing keeps the newest lines, oldest first, as they were written", () => {
   const ring = new AccessRing("default", "hello", "hello-00001", 100);
@@ -46,7 +54,8 @@ Deno.test("AccessRing: equal URLs share one string; the lines still read right",
 
 Deno.test("AccessRing: a trace id stays with its line", () => {
   const ring = new AccessRing("default", "hello", "hello-00001", 2);
-  ring.push(1, 1, "GET", "http://h/", 200, 1, false, "abc");
-  ring.push(2, 1, "GET", "http://h/", 200, 1, false);
+  const line = { instance: 1, method: "GET", url: "http://h/", status: 200, durationMs: 1, coldStart: false };
+  ring.push({ ...line, time: 1, traceId: "abc" });
+  ring.push({ ...line, time: 2 });
   assert.deepEqual(ring.linesSince(0).map((l) => l.traceId), ["abc", undefined]);
 });

@@ -82,20 +82,7 @@ export class LogStore {
 
   /** One request's access line, into its revision's ring (see accessRing). */
   appendAccess(ring: AccessRing, line: AccessFields) {
-    if (
-      ring.push(
-        line.time,
-        line.instance,
-        line.method,
-        line.url,
-        line.status,
-        line.durationMs,
-        line.coldStart,
-        line.traceId,
-      )
-    ) {
-      this.dropped++;
-    }
+    if (ring.push(line)) this.dropped++;
     if (this.#followers.size === 0) return;
     const entry = ring.line(ring.size - 1);
     for (const f of this.#followers) {
